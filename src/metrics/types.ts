@@ -1,0 +1,72 @@
+/**
+ * The contract between the request path and metrics: request code reports facts to a MetricsRecorder and
+ * never touches prom-client instruments directly.
+ */
+
+/** Token usage as Anthropic reports it (MiniMax uses the same shape). All counts are non-negative integers. */
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+  /** The split of cache writes by TTL, when the upstream reports it. */
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+}
+
+/** What the request path knows about one finished request. */
+export interface RequestRecord {
+  /** Route name from the rule file (bounded). */
+  route: string;
+  /** Upstream name from the rule file, or `local` for a local reply, `none` when no upstream was reached. */
+  upstream: string;
+  /** Model the upstream actually served (from the response), else the model sent upstream, else `unknown`. */
+  model: string;
+  /** Model the client asked for, else `unknown`. */
+  requestedModel: string;
+  /** Configured client name, when clients are configured. */
+  client?: string;
+  /** HTTP status sent to the client. */
+  status: number;
+  /** From request start to the last byte sent to the client. */
+  durationSeconds: number;
+  /** From request start to the first upstream response byte, when an upstream answered. */
+  ttfbSeconds?: number;
+  /** Gateway's own time from the end of the client request to the upstream send. */
+  overheadSeconds?: number;
+  /** Usage seen in the response (stream or JSON), when any. */
+  usage?: Usage;
+}
+
+/** Kinds of upstream failure counted in mmexec_upstream_errors_total. */
+export type UpstreamErrorKind =
+  | 'connect'
+  | 'timeout'
+  | 'first_byte_timeout'
+  | 'idle_timeout'
+  | 'reset'
+  | 'stream_broken'
+  | 'http_5xx'
+  | 'http_4xx'
+  | 'missing_key';
+
+/** The recorder the request path calls. Every method is cheap and never throws. */
+export interface MetricsRecorder {
+  /** One call per finished request (including local replies and gateway errors). Returns the cost in USD. */
+  requestFinished(r: RequestRecord): { costUsd: number; savingsUsd: number };
+  upstreamError(upstream: string, kind: UpstreamErrorKind): void;
+  /** A sticky state change (from/to are upstream names or `none`). */
+  routeSwitch(from: string, to: string): void;
+  thinkingConverted(count: number): void;
+  configReload(result: 'success' | 'failure'): void;
+  stateError(operation: string): void;
+}
+
+/** A recorder that records nothing (tools such as `mmexec explain`). */
+export const NULL_RECORDER: MetricsRecorder = {
+  requestFinished: () => ({ costUsd: 0, savingsUsd: 0 }),
+  upstreamError: () => {},
+  routeSwitch: () => {},
+  thinkingConverted: () => {},
+  configReload: () => {},
+  stateError: () => {},
+};
