@@ -1,0 +1,121 @@
+/**
+ * Model prices: bundled list prices plus user overrides, compiled once into a table with a memoised lookup.
+ */
+
+/** Prices of one model in USD per million tokens. */
+export interface Price {
+  input: number;
+  output: number;
+  cache_read: number;
+  cache_write_5m: number;
+  cache_write_1h: number;
+}
+
+/** A price for every model whose name matches `model`, a case-insensitive glob where `*` and `?` are wildcards. */
+export interface PriceEntry extends Price {
+  model: string;
+}
+
+/** A compiled price list; `lookup` returns the first matching entry's price, or undefined for unpriced models. */
+export interface PriceTable {
+  lookup(model: string): Price | undefined;
+  /** The entries in match order (user entries first, then the defaults). */
+  readonly entries: readonly PriceEntry[];
+}
+
+const PRICE_FIELDS = ['input', 'output', 'cache_read', 'cache_write_5m', 'cache_write_1h'] as const;
+
+function anthropic(models: string[], input: number, output: number): PriceEntry[] {
+  // Anthropic's multipliers: 5-minute write 1.25x input, 1-hour write 2x, cache read 0.1x.
+  return models.map((model) => ({
+    model,
+    input,
+    output,
+    cache_read: round(input * 0.1),
+    cache_write_5m: round(input * 1.25),
+    cache_write_1h: round(input * 2),
+  }));
+}
+
+function minimax(model: string, input: number, output: number, cacheRead: number): PriceEntry {
+  // MiniMax publishes one cache write price and no TTL split, so both write classes use it.
+  return { model, input, output, cache_read: cacheRead, cache_write_5m: 0.375, cache_write_1h: 0.375 };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+/**
+ * Bundled list prices (USD per million tokens); first match wins, so more specific globs come first.
+ * Unknown future versions deliberately match nothing (they are reported as unpriced, not mispriced).
+ */
+export const DEFAULT_PRICES: readonly PriceEntry[] = Object.freeze([
+  ...anthropic(['claude-opus-4-5*', 'claude-opus-4-6*', 'claude-opus-4-7*', 'claude-opus-4-8*'], 5, 25),
+  // Opus 4 has dated names (claude-opus-4-20250514) and the alias claude-opus-4-0; 4.1 is claude-opus-4-1*.
+  ...anthropic(['claude-opus-4', 'claude-opus-4-0*', 'claude-opus-4-20??????*', 'claude-opus-4-1*'], 15, 75),
+  ...anthropic(['claude-sonnet-4*'], 3, 15),
+  ...anthropic(['claude-haiku-4-5*'], 1, 5),
+  minimax('MiniMax-M2.7-highspeed', 0.6, 2.4, 0.06),
+  minimax('MiniMax-M2.7', 0.3, 1.2, 0.06),
+  minimax('MiniMax-M2.5', 0.3, 1.2, 0.03),
+  minimax('MiniMax-M2.1', 0.3, 1.2, 0.03),
+  minimax('MiniMax-M2', 0.3, 1.2, 0.03),
+]);
+
+/** Compiles a glob (`*` any run, `?` one character) into an anchored case-insensitive RegExp. */
+export function globToRegExp(glob: string): RegExp {
+  let src = '';
+  for (const ch of glob) {
+    if (ch === '*') src += '.*';
+    else if (ch === '?') src += '.';
+    else src += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
+  }
+  return new RegExp(`^${src}$`, 'i');
+}
+
+function validate(entry: PriceEntry, where: string): void {
+  if (typeof entry.model !== 'string' || entry.model.length === 0) {
+    throw new Error(`${where}: model must be a non-empty glob string`);
+  }
+  for (const field of PRICE_FIELDS) {
+    const v = entry[field];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new Error(`${where} (${entry.model}): ${field} must be a non-negative number, got ${String(v)}`);
+    }
+  }
+}
+
+const MEMO_LIMIT = 1000;
+
+/**
+ * Builds a PriceTable from user entries (which take precedence) followed by DEFAULT_PRICES.
+ * Throws naming the offending entry (`prices[2] (model): ...`) when a user entry is invalid.
+ */
+export function compilePrices(userEntries: readonly PriceEntry[] = []): PriceTable {
+  userEntries.forEach((e, i) => validate(e, `prices[${i}]`));
+  const entries = Object.freeze([...userEntries, ...DEFAULT_PRICES].map((e) => Object.freeze({ ...e })));
+  const compiled = entries.map((e) => ({
+    re: globToRegExp(e.model),
+    price: Object.freeze({
+      input: e.input,
+      output: e.output,
+      cache_read: e.cache_read,
+      cache_write_5m: e.cache_write_5m,
+      cache_write_1h: e.cache_write_1h,
+    }) as Price,
+  }));
+  // null marks a model known to be unpriced, so misses are memoised too.
+  const memo = new Map<string, Price | null>();
+  return {
+    entries,
+    lookup(model: string): Price | undefined {
+      const hit = memo.get(model);
+      if (hit !== undefined) return hit ?? undefined;
+      const found = compiled.find((c) => c.re.test(model))?.price ?? null;
+      // Bounded: once full, further names are matched each time instead of growing the map.
+      if (memo.size < MEMO_LIMIT) memo.set(model, found);
+      return found ?? undefined;
+    },
+  };
+}

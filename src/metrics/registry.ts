@@ -1,0 +1,178 @@
+/**
+ * Builds a prom-client registry and the MetricsRecorder the request path calls.
+ */
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { TOKEN_TYPES, costOf, tokensByType } from './cost.js';
+import { createInstruments, type Instruments } from './instruments.js';
+import { LabelLimiter, sanitizeLabel } from './labels.js';
+import type { PriceTable } from './prices.js';
+import type { MetricsRecorder, RequestRecord, UpstreamErrorKind } from './types.js';
+
+/** Where the metrics layer reports problems (an unpriced model, an internal failure). */
+export interface MetricsLogger {
+  warn(msg: string, meta?: object): void;
+}
+
+/** Options of createMetrics; only `version` and `prices` are required. */
+export interface MetricsOptions {
+  version: string;
+  prices: PriceTable;
+  /** Adds a `client` label to the request, token, cost and savings families. */
+  clientLabel?: boolean;
+  logger?: MetricsLogger;
+  /** Distinct model names (served and requested together) before new ones become `other`; default 100. */
+  maxModels?: number;
+  /** Registers prom-client's process and Node.js metrics; default true. */
+  defaultMetrics?: boolean;
+}
+
+/** A registry to serve on /metrics and the recorder that feeds it. */
+export interface Metrics {
+  registry: Registry;
+  recorder: MetricsRecorder;
+}
+
+const DEFAULT_MAX_MODELS = 100;
+const MAX_OTHER_LABELS = 100;
+const MAX_WARNED = 1000;
+
+/**
+ * Creates a fresh registry (never the global one, so many gateways can live in one process) and its recorder.
+ * Savings: when the served model differs from the requested one and both are priced, the request adds
+ * max(0, cost at the requested model's price − actual cost) to mmexec_savings_usd_total. A counter cannot
+ * go down, so a request served by a pricier model adds 0 there; its full cost still shows in
+ * mmexec_cost_usd_total. `requestFinished` returns the same clamped value it recorded.
+ */
+export function createMetrics(opts: MetricsOptions): Metrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const m = createInstruments(registry, opts.clientLabel === true);
+  m.buildInfo.set({ version: sanitizeLabel(opts.version) }, 1);
+  return { registry, recorder: new PromRecorder(m, opts) };
+}
+
+/** Renders the registry in the Prometheus text format, with the content type to send it with. */
+export async function renderMetrics(registry: Registry): Promise<{ contentType: string; body: string }> {
+  return { contentType: registry.contentType, body: await registry.metrics() };
+}
+
+function validSeconds(v: number | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
+
+function statusLabel(status: number): string {
+  return Number.isInteger(status) && status >= 100 && status <= 999 ? String(status) : '0';
+}
+
+class PromRecorder implements MetricsRecorder {
+  private readonly models: LabelLimiter;
+  private readonly routes = new LabelLimiter(MAX_OTHER_LABELS);
+  private readonly upstreams = new LabelLimiter(MAX_OTHER_LABELS);
+  private readonly clients = new LabelLimiter(MAX_OTHER_LABELS);
+  private readonly operations = new LabelLimiter(MAX_OTHER_LABELS);
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly m: Instruments,
+    private readonly opts: MetricsOptions,
+  ) {
+    this.models = new LabelLimiter(opts.maxModels ?? DEFAULT_MAX_MODELS);
+  }
+
+  requestFinished(r: RequestRecord): { costUsd: number; savingsUsd: number } {
+    try {
+      const upstream = this.upstreams.get(r.upstream);
+      const model = this.models.get(r.model);
+      const client = this.opts.clientLabel ? { client: this.clients.get(r.client) } : {};
+      const route = this.routes.get(r.route);
+      this.m.requests.inc({ route, upstream, model, status: statusLabel(r.status), ...client });
+      if (validSeconds(r.durationSeconds)) this.m.duration.observe({ route, upstream }, r.durationSeconds);
+      if (validSeconds(r.ttfbSeconds)) this.m.ttfb.observe({ upstream }, r.ttfbSeconds);
+      if (validSeconds(r.overheadSeconds)) this.m.overhead.observe(r.overheadSeconds);
+      if (!r.usage) return { costUsd: 0, savingsUsd: 0 };
+
+      const tokens = tokensByType(r.usage);
+      for (const type of TOKEN_TYPES) {
+        if (tokens[type] > 0) this.m.tokens.inc({ upstream, model, type, ...client }, tokens[type]);
+      }
+      const price = this.opts.prices.lookup(r.model);
+      if (!price) this.unpriced(r.model, model);
+      const costUsd = price ? costOf(r.usage, price) : 0;
+      this.m.cost.inc({ upstream, model, ...client }, costUsd);
+
+      let savingsUsd = 0;
+      const requested = r.requestedModel;
+      if (price && requested && requested !== 'unknown' && requested.toLowerCase() !== r.model.toLowerCase()) {
+        const requestedPrice = this.opts.prices.lookup(requested);
+        if (requestedPrice) {
+          savingsUsd = Math.max(0, costOf(r.usage, requestedPrice) - costUsd);
+          this.m.savings.inc({ upstream, model, requested_model: this.models.get(requested), ...client }, savingsUsd);
+        }
+      }
+      return { costUsd, savingsUsd };
+    } catch (err) {
+      this.failed('requestFinished', err);
+      return { costUsd: 0, savingsUsd: 0 };
+    }
+  }
+
+  upstreamError(upstream: string, kind: UpstreamErrorKind): void {
+    this.guard('upstreamError', () =>
+      this.m.upstreamErrors.inc({ upstream: this.upstreams.get(upstream), kind: sanitizeLabel(kind) }),
+    );
+  }
+
+  routeSwitch(from: string, to: string): void {
+    this.guard('routeSwitch', () =>
+      this.m.routeSwitches.inc({ from: this.upstreams.get(from), to: this.upstreams.get(to) }),
+    );
+  }
+
+  thinkingConverted(count: number): void {
+    if (!(Number.isFinite(count) && count > 0)) return;
+    this.guard('thinkingConverted', () => this.m.thinkingConverted.inc(count));
+  }
+
+  configReload(result: 'success' | 'failure'): void {
+    this.guard('configReload', () =>
+      this.m.configReloads.inc({ result: result === 'success' ? 'success' : 'failure' }),
+    );
+  }
+
+  stateError(operation: string): void {
+    this.guard('stateError', () => this.m.stateErrors.inc({ operation: this.operations.get(operation) }));
+  }
+
+  private unpriced(raw: string, label: string): void {
+    this.m.unpriced.inc({ model: label });
+    const key = sanitizeLabel(raw);
+    if (this.warned.has(key) || this.warned.size >= MAX_WARNED) return;
+    this.warned.add(key);
+    this.warn('no price for model; its cost is counted as 0 (add it under prices in the config)', { model: key });
+  }
+
+  private guard(method: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.failed(method, err);
+    }
+  }
+
+  private failed(method: string, err: unknown): void {
+    const key = `failed:${method}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(`metrics recorder ${method} failed; further failures are not logged`, {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+
+  private warn(msg: string, meta: object): void {
+    try {
+      this.opts.logger?.warn(msg, meta);
+    } catch {
+      // A broken logger must not break the request either.
+    }
+  }
+}
