@@ -37,19 +37,21 @@ export function assertUsd(actual: number, expected: number, what = 'cost'): void
   assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: expected ${expected}, got ${actual}`);
 }
 
-/** Finds an executable on PATH (then in /usr/bin), or undefined. */
+/** Finds an executable: the path in env NAME (e.g. PROMTOOL) when set, else on PATH, then /usr/bin; or undefined. */
 export function findBinary(name: string): string | undefined {
+  const override = process.env[name.toUpperCase()];
+  if (override !== undefined) return isExecutable(override) ? override : undefined;
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'].filter(Boolean);
-  for (const dir of dirs) {
-    const file = join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // Not here; keep looking.
-    }
+  return dirs.map((dir) => join(dir, name)).find(isExecutable);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 /**
@@ -59,7 +61,7 @@ export function findBinary(name: string): string | undefined {
 export function requireBinary(t: TestContext, name: string): string | undefined {
   const file = findBinary(name);
   if (file) return file;
-  const reason = `${name} not found on PATH; install it to run this test (it fails instead of skipping when CI is set)`;
+  const reason = `${name} not found (PATH, /usr/bin or $${name.toUpperCase()}); this test fails instead of skipping when CI is set`;
   if (process.env.CI) assert.fail(reason);
   t.skip(reason);
   return undefined;

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { compilePrices } from '../../src/metrics/prices.js';
+import { createMetrics, renderMetrics } from '../../src/metrics/registry.js';
+import { requireBinary } from './helpers.js';
+import { recordTrafficRound } from './traffic.js';
+
+// prom-client's own default gauges carry a `_total` suffix that promtool's linter flags; they are not ours.
+const KNOWN_DEFAULT_METRIC_FINDINGS = /^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/;
+
+function promtoolFindings(promtool: string, text: string): { status: number | null; findings: string[]; stderr: string } {
+  const res = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 20_000 });
+  const findings = `${res.stdout}\n${res.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  return { status: res.status, findings, stderr: res.stderr };
+}
+
+describe('promtool check metrics', () => {
+  for (const clientLabel of [false, true]) {
+    it(`accepts the exposition with traffic recorded${clientLabel ? ' and client labels' : ''}`, async (t) => {
+      const promtool = requireBinary(t, 'promtool');
+      if (!promtool) return;
+      const { registry, recorder } = createMetrics({ version: '0.1.0', prices: compilePrices(), clientLabel });
+      for (let i = 0; i < 20; i++) recordTrafficRound(recorder, i, clientLabel ? 'alice' : undefined);
+      recorder.requestFinished({
+        route: 'default', upstream: 'other-llm', model: 'unpriced-model', requestedModel: 'x', status: 200,
+        durationSeconds: 1, usage: { input_tokens: 1, output_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+      });
+      recorder.stateError('incr');
+      recorder.configReload('failure');
+      const { body } = await renderMetrics(registry);
+
+      const { status, findings } = promtoolFindings(promtool, body);
+      const unexpected = findings.filter((f) => !KNOWN_DEFAULT_METRIC_FINDINGS.test(f));
+      assert.deepEqual(unexpected, [], `promtool findings:\n${findings.join('\n')}`);
+      assert.ok(status === 0 || findings.length > 0, `promtool exited ${status} without findings`);
+    });
+  }
+
+  it('finds nothing at all in the mmexec families alone', async (t) => {
+    const promtool = requireBinary(t, 'promtool');
+    if (!promtool) return;
+    const { registry, recorder } = createMetrics({ version: '0.1.0', prices: compilePrices(), defaultMetrics: false });
+    for (let i = 0; i < 6; i++) recordTrafficRound(recorder, i);
+    const { status, findings } = promtoolFindings(promtool, (await renderMetrics(registry)).body);
+    assert.deepEqual(findings, []);
+    assert.equal(status, 0);
+  });
+});
