@@ -3,8 +3,8 @@
  */
 export { NULL_RECORDER } from './types.js';
 export type { MetricsRecorder, RequestRecord, Usage, UpstreamErrorKind } from './types.js';
-export { DEFAULT_PRICES, compilePrices, globToRegExp } from './prices.js';
-export type { Price, PriceEntry, PriceTable } from './prices.js';
+export { DEFAULT_PRICES, compilePrices, completePriceEntry, globToRegExp } from './prices.js';
+export type { PartialPriceEntry, Price, PriceEntry, PriceTable } from './prices.js';
 export { TOKEN_TYPES, costOf, tokensByType } from './cost.js';
 export type { TokensByType } from './cost.js';
 export { UsageTracker, WANTED_EVENTS } from './usage.js';

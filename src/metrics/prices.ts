@@ -16,6 +16,10 @@ export interface PriceEntry extends Price {
   model: string;
 }
 
+/** A user price entry as written in the config: cache prices may be left out (see completePriceEntry). */
+export type PartialPriceEntry = Pick<PriceEntry, 'model' | 'input' | 'output'> &
+  Partial<Pick<PriceEntry, 'cache_read' | 'cache_write_5m' | 'cache_write_1h'>>;
+
 /** A compiled price list; `lookup` returns the first matching entry's price, or undefined for unpriced models. */
 export interface PriceTable {
   lookup(model: string): Price | undefined;
@@ -74,12 +78,29 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${src}$`, 'i');
 }
 
-function validate(entry: PriceEntry, where: string): void {
+/**
+ * Fills missing cache prices with Anthropic's multipliers (read 0.1x input, 5-minute write 1.25x,
+ * 1-hour write 2x); when only a 5-minute write price is given, the 1-hour write uses it too (MiniMax style).
+ */
+export function completePriceEntry(e: PartialPriceEntry): PriceEntry {
+  const write5m = e.cache_write_5m ?? round(e.input * 1.25);
+  return {
+    model: e.model,
+    input: e.input,
+    output: e.output,
+    cache_read: e.cache_read ?? round(e.input * 0.1),
+    cache_write_5m: write5m,
+    cache_write_1h: e.cache_write_1h ?? (e.cache_write_5m !== undefined ? e.cache_write_5m : round(e.input * 2)),
+  };
+}
+
+function validate(entry: PartialPriceEntry, where: string): void {
   if (typeof entry.model !== 'string' || entry.model.length === 0) {
     throw new Error(`${where}: model must be a non-empty glob string`);
   }
   for (const field of PRICE_FIELDS) {
     const v = entry[field];
+    if (v === undefined && field !== 'input' && field !== 'output') continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
       throw new Error(`${where} (${entry.model}): ${field} must be a non-negative number, got ${String(v)}`);
     }
@@ -89,12 +110,14 @@ function validate(entry: PriceEntry, where: string): void {
 const MEMO_LIMIT = 1000;
 
 /**
- * Builds a PriceTable from user entries (which take precedence) followed by DEFAULT_PRICES.
- * Throws naming the offending entry (`prices[2] (model): ...`) when a user entry is invalid.
+ * Builds a PriceTable from user entries (which take precedence, missing cache prices completed by
+ * completePriceEntry) followed by DEFAULT_PRICES. Throws naming the offending entry (`prices[2] (model): ...`)
+ * when a user entry is invalid.
  */
-export function compilePrices(userEntries: readonly PriceEntry[] = []): PriceTable {
+export function compilePrices(userEntries: readonly PartialPriceEntry[] = []): PriceTable {
   userEntries.forEach((e, i) => validate(e, `prices[${i}]`));
-  const entries = Object.freeze([...userEntries, ...DEFAULT_PRICES].map((e) => Object.freeze({ ...e })));
+  const user = userEntries.map(completePriceEntry);
+  const entries = Object.freeze([...user, ...DEFAULT_PRICES].map((e) => Object.freeze({ ...e })));
   const compiled = entries.map((e) => ({
     re: globToRegExp(e.model),
     price: Object.freeze({

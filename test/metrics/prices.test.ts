@@ -96,6 +96,17 @@ describe('compilePrices', () => {
     assert.throws(() => compilePrices([{ ...HAIKU, model: '' }]), /prices\[0\]: model/);
   });
 
+  it('completes missing cache prices from the input price, or from the 5-minute write price', () => {
+    const table = compilePrices([
+      { model: 'anthropic-like', input: 4, output: 20 },
+      { model: 'minimax-like', input: 0.5, output: 2, cache_read: 0.05, cache_write_5m: 0.6 },
+    ]);
+    // 4×0.1 = 0.4, 4×1.25 = 5, 4×2 = 8
+    assert.deepEqual({ ...table.lookup('anthropic-like') }, { input: 4, output: 20, cache_read: 0.4, cache_write_5m: 5, cache_write_1h: 8 });
+    assert.deepEqual({ ...table.lookup('minimax-like') }, { input: 0.5, output: 2, cache_read: 0.05, cache_write_5m: 0.6, cache_write_1h: 0.6 });
+    assert.throws(() => compilePrices([{ model: 'x', input: 1, output: 1, cache_read: Number.NaN }]), /prices\[0\] \(x\): cache_read/);
+  });
+
   it('compiles globs anchored at both ends', () => {
     assert.equal(globToRegExp('claude-*').test('xclaude-1'), false);
     assert.equal(globToRegExp('claude-*').test('claude-1'), true);
