@@ -1,0 +1,100 @@
+/**
+ * Command-line options of `npm run bench` and the run settings they select.
+ */
+import type { CaseId, SizeId } from './bodies/cases.js';
+import type { Loader } from './load/throughput.js';
+
+/** Phases of a benchmark run, in the order they run. */
+export const PHASES = ['check', 'throughput', 'latency', 'streaming', 'scaling', 'routes', 'memory'] as const;
+/** One phase name. */
+export type Phase = (typeof PHASES)[number];
+
+/** How the gateway target is provided: the real one, a second floor proxy (A/A check), or none. */
+export type GatewayMode = 'auto' | 'real' | 'stand-in' | 'off';
+
+/** Everything a run is configured by. */
+export interface Settings {
+  quick: boolean;
+  gateway: GatewayMode;
+  loader: Loader | 'auto';
+  phases: Phase[];
+  /** Case and size profiled with --cpu-prof, or undefined for a normal run. */
+  cpuProf?: { caseId: CaseId; sizeId: SizeId; seconds: number };
+  out: string;
+  rounds: number;
+  throughputSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  latencyCount: Record<SizeId, number>;
+  streamRounds: number;
+  memoryStreams: number;
+  scalingSizes: number[];
+  routesPadding: number;
+}
+
+const HELP = `usage: npm run bench -- [options]
+  --quick                 short run (seconds, for smoke tests); results go to a temp file
+  --gateway=auto|real|stand-in|off
+                          auto: the real gateway when src/cli/main.ts (or dist) and mmexec.yaml exist;
+                          stand-in: a second floor proxy in the gateway's place (A/A check of the harness)
+  --loader=auto|autocannon|wrk
+  --only=phase,...        phases: ${PHASES.join(', ')}
+  --cpu-prof[=case:size]  profile the gateway (default b:1m) under load and print top self-time functions
+  --out=path              results file (default bench/RESULTS.md)`;
+
+function value(arg: string): string {
+  return arg.slice(arg.indexOf('=') + 1);
+}
+
+/** Parses argv (without node and script) into settings. */
+export function parseArgs(argv: readonly string[], root: string): Settings {
+  const quick = argv.includes('--quick');
+  const settings: Settings = {
+    quick,
+    gateway: 'auto',
+    loader: 'auto',
+    phases: [...PHASES],
+    out: `${root}/bench/RESULTS.md`,
+    rounds: quick ? 1 : 3,
+    throughputSeconds: quick ? 0.5 : 2,
+    warmupSeconds: quick ? 0.2 : 0.5,
+    connections: 32,
+    latencyCount: quick ? { small: 100, '50k': 100, '1m': 15 } : { small: 600, '50k': 500, '1m': 80 },
+    streamRounds: quick ? 1 : 6,
+    memoryStreams: quick ? 50 : 500,
+    scalingSizes: quick ? [20_000, 250_000] : [20_000, 50_000, 125_000, 250_000, 500_000, 1_000_000],
+    routesPadding: 199,
+  };
+  let outGiven = false;
+  for (const arg of argv) {
+    if (arg === '--quick') continue;
+    if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${HELP}\n`);
+      process.exit(0);
+    } else if (arg.startsWith('--gateway=')) {
+      const mode = value(arg);
+      if (!['auto', 'real', 'stand-in', 'off'].includes(mode)) throw new Error(`bad --gateway: ${mode}`);
+      settings.gateway = mode as GatewayMode;
+    } else if (arg.startsWith('--loader=')) {
+      const loader = value(arg);
+      if (!['auto', 'autocannon', 'wrk'].includes(loader)) throw new Error(`bad --loader: ${loader}`);
+      settings.loader = loader as Settings['loader'];
+    } else if (arg.startsWith('--only=')) {
+      const phases = value(arg).split(',');
+      for (const phase of phases) if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`unknown phase ${phase}`);
+      settings.phases = phases as Phase[];
+    } else if (arg === '--cpu-prof' || arg.startsWith('--cpu-prof=')) {
+      const [caseId, sizeId] = (arg.includes('=') ? value(arg) : 'b:1m').split(':');
+      if (!caseId || !['a', 'b', 'c', 'd'].includes(caseId)) throw new Error(`bad case in ${arg}`);
+      if (!sizeId || !['small', '50k', '1m'].includes(sizeId)) throw new Error(`bad size in ${arg}`);
+      settings.cpuProf = { caseId: caseId as CaseId, sizeId: sizeId as SizeId, seconds: quick ? 2 : 10 };
+    } else if (arg.startsWith('--out=')) {
+      settings.out = value(arg);
+      outGiven = true;
+    } else {
+      throw new Error(`unknown option ${arg}\n${HELP}`);
+    }
+  }
+  if (quick && !outGiven) settings.out = '';
+  return settings;
+}
