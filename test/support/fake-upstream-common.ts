@@ -367,6 +367,7 @@ export async function writeSse(
   for (let i = 0; i < events.length; i++) {
     if (closed) return;
     if (control.cutAfter !== undefined && i >= control.cutAfter) {
+      await sleep(20); // let the written events reach the client before the connection drops
       res.socket?.destroy();
       return;
     }
@@ -381,7 +382,7 @@ export async function writeSse(
     if (i > 0 && control.delayMs) await sleep(control.delayMs);
     if (closed) return;
     const ev = events[i];
-    if (ev) res.write(formatSse(ev));
+    if (ev) await new Promise<void>((resolve) => res.write(formatSse(ev), () => resolve()));
   }
   res.end();
 }
