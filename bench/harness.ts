@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startChild, stopChild, type ServerChild } from './servers/children.js';
+import { transpileServers } from './servers/compile.js';
 import { gatewayEntry, gatewayEnv, type GatewayEntry } from './servers/gateway.js';
 import type { BodySummary } from './servers/inspect.js';
 
@@ -54,9 +55,11 @@ export class Harness {
   readonly children: ServerChild[] = [];
   upstream!: ServerChild;
   floor!: ServerChild;
+  private serverDir = '';
 
   /** Starts the fake upstream and the floor proxy. */
   async start(): Promise<void> {
+    this.serverDir = transpileServers(join(HERE, 'servers'), join(this.dir, 'servers'));
     this.upstream = await this.spawnOwn('upstream', 'fake-upstream.ts', {});
     this.floor = await this.spawnOwn('floor', 'floor-proxy.ts', { UPSTREAM_URL: this.upstream.url });
   }
@@ -64,7 +67,7 @@ export class Harness {
   private async spawnOwn(name: string, script: string, env: Record<string, string>): Promise<ServerChild> {
     const child = await startChild({
       name,
-      nodeArgs: ['--import', 'tsx', join(HERE, 'servers', script)],
+      nodeArgs: [join(this.serverDir, script.replace(/\.ts$/, '.js'))],
       env: { ...process.env, PORT: '0', ...env },
       cwd: ROOT,
       logPath: join(this.dir, `${name}.log`),

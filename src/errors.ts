@@ -25,6 +25,7 @@ export const ERROR_CATALOG = {
   messages_invalid: { status: 400, type: 'invalid_request_error' },
   session_invalid: { status: 400, type: 'invalid_request_error' },
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
+  no_route: { status: 404, type: 'not_found_error' },
   body_too_large: { status: 413, type: 'request_too_large' },
   client_key_missing: { status: 401, type: 'authentication_error' },
   upstream_key_missing: { status: 401, type: 'authentication_error' },

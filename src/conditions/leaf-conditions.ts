@@ -1,0 +1,112 @@
+/** The leaf conditions of `when`: each compiles its parameters once into a test on the request context. */
+import type { ConditionConfig, StickyScope } from '../config/types.js';
+import type { DocPath } from '../config/source.js';
+import { findLastUserText } from '../pipeline/messages.js';
+import type { CompileContext } from '../plan/compile-context.js';
+import { compileRegex, compileTextMatch, globToRegExp } from '../plan/text-match.js';
+import type { Condition, TraceLine } from '../plan/types.js';
+
+/** Compiles the parameters of one condition key. Returns undefined after recording an error. */
+export type LeafCompiler = (params: unknown, cc: CompileContext, path: DocPath, negated: boolean) => Condition | undefined;
+
+const NO_SCOPES: ReadonlySet<StickyScope> = new Set();
+
+/** Builds a synchronous condition that writes one trace line. */
+function leaf(describe: string, test: (ctx: Parameters<Condition['test']>[0]) => { ok: boolean; detail?: string }, scopes = NO_SCOPES): Condition {
+  return {
+    describe,
+    scopes,
+    test(ctx, trace?: TraceLine[], depth = 0) {
+      const r = test(ctx);
+      trace?.push({ depth, text: r.detail ? `${describe} (${r.detail})` : describe, result: r.ok });
+      return r.ok;
+    },
+  };
+}
+
+function quote(s: string | undefined, max = 60): string {
+  if (s === undefined) return 'none';
+  return JSON.stringify(s.length > max ? `${s.slice(0, max)}…` : s);
+}
+
+const lastUserText: LeafCompiler = (params, cc, path, negated) => {
+  const cfg = params as NonNullable<ConditionConfig['last_user_text']>;
+  const match = compileTextMatch(cfg);
+  if (typeof match === 'string') return void cc.error([...path, 'regex'], match);
+  const what = cfg.equals !== undefined ? `equals ${quote(cfg.equals)}` : cfg.prefix !== undefined ? `starts with ${quote(cfg.prefix)}` : `matches /${cfg.regex}/`;
+  return leaf(`last user text ${what}`, (ctx) => {
+    const at = ctx.body ? findLastUserText(ctx.body) : undefined;
+    const span = at ? match(at.text) : undefined;
+    if (span && at && !negated) ctx.trigger = { ...at, ...span };
+    return { ok: span !== undefined, detail: `text ${quote(at?.text)}` };
+  });
+};
+
+const pathCondition: LeafCompiler = (params, cc, path) => {
+  const cfg = typeof params === 'string' ? { equals: params } : (params as { equals?: string; prefix?: string; regex?: string });
+  const match = compileTextMatch(cfg);
+  if (typeof match === 'string') return void cc.error([...path, 'regex'], match);
+  return leaf(`path ${cfg.equals ?? cfg.prefix ?? `/${cfg.regex}/`}`, (ctx) => ({ ok: match(ctx.path) !== undefined, detail: ctx.path }));
+};
+
+const method: LeafCompiler = (params) => {
+  const list = (Array.isArray(params) ? params : [params]).map((m: string) => m.toUpperCase());
+  const set = new Set(list);
+  return leaf(`method ${list.join('|')}`, (ctx) => ({ ok: set.has(ctx.method), detail: ctx.method }));
+};
+
+const header: LeafCompiler = (params, cc, path) => {
+  const cfg = params as NonNullable<ConditionConfig['header']>;
+  const name = cfg.name.toLowerCase();
+  const hasValueTest = cfg.equals !== undefined || cfg.prefix !== undefined || cfg.regex !== undefined;
+  const match = hasValueTest ? compileTextMatch({ equals: cfg.equals, prefix: cfg.prefix, regex: cfg.regex, ignore_case: cfg.ignore_case }) : undefined;
+  if (typeof match === 'string') return void cc.error([...path, 'regex'], match);
+  const wantPresent = cfg.present ?? true;
+  return leaf(`header ${name}`, (ctx) => {
+    const raw = ctx.headers[name];
+    const value = Array.isArray(raw) ? raw.join(', ') : raw;
+    if (!match) return { ok: (value !== undefined) === wantPresent, detail: value === undefined ? 'absent' : 'present' };
+    return { ok: value !== undefined && match(value) !== undefined, detail: value === undefined ? 'absent' : 'present' };
+  });
+};
+
+const model: LeafCompiler = (params, cc, path) => {
+  const cfg = typeof params === 'string' ? { glob: params } : (params as { glob?: string; regex?: string });
+  let re: RegExp;
+  if (cfg.glob !== undefined) re = globToRegExp(cfg.glob);
+  else {
+    const compiled = compileRegex(cfg.regex ?? '');
+    if (typeof compiled === 'string') return void cc.error([...path, 'regex'], compiled);
+    re = compiled;
+  }
+  return leaf(`model ${cfg.glob ?? `/${cfg.regex}/`}`, (ctx) => ({ ok: ctx.requestedModel !== undefined && re.test(ctx.requestedModel), detail: quote(ctx.requestedModel) }));
+};
+
+const stream: LeafCompiler = (params) =>
+  leaf(`stream is ${String(params)}`, (ctx) => ({ ok: (ctx.body?.stream === true) === params }));
+
+const sticky: LeafCompiler = (params) => {
+  const cfg = typeof params === 'object' && params !== null ? (params as { scope?: StickyScope; equals?: string; set?: boolean }) : typeof params === 'string' ? { equals: params } : { set: params as boolean };
+  const scope = cfg.scope ?? 'session';
+  const describe = cfg.equals !== undefined ? `sticky(${scope}) is ${quote(cfg.equals)}` : `sticky(${scope}) is ${cfg.set === false ? 'unset' : 'set'}`;
+  return leaf(
+    describe,
+    (ctx) => {
+      const value = ctx.sticky[scope];
+      const ok = cfg.equals !== undefined ? value === cfg.equals : (value !== undefined) === (cfg.set ?? true);
+      return { ok, detail: `state ${quote(value)}` };
+    },
+    new Set([scope]),
+  );
+};
+
+/** Leaf condition compilers by key. */
+export const LEAF_CONDITIONS: Readonly<Record<string, LeafCompiler>> = {
+  last_user_text: lastUserText,
+  path: pathCondition,
+  method,
+  header,
+  model,
+  stream,
+  sticky,
+};

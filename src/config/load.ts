@@ -1,0 +1,77 @@
+/** Loads a rule file and the rule files it includes: parse, expand environment, validate. */
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { formatPath, readYamlSource, type DocPath, type YamlSource } from './source.js';
+import type { Config, RouteConfig } from './types.js';
+import { validateSource } from './validate.js';
+
+/** A validated configuration, with a way to point at any value's place in its file. */
+export interface LoadedConfig {
+  config: Config;
+  /** The main file and every included file, absolute. */
+  files: string[];
+  /** Directory of the main file (relative paths in the config resolve against it). */
+  baseDir: string;
+  /** Builds an issue at `path` of the merged config (routes of included files point into their file). */
+  issueAt(path: DocPath, message: string): ConfigIssue;
+}
+
+/** Options for loading. */
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The file's text, when it is not to be read from disk (tests, stdin). */
+  text?: string;
+}
+
+/** Loads, expands and validates; throws ConfigError listing every issue found. */
+export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
+  const env = opts.env ?? process.env;
+  const abs = resolve(file);
+  const baseDir = dirname(abs);
+  const display = (f: string): string => relative(process.cwd(), f) || f;
+  const main = readYamlSource(abs, display(abs), env, opts.text);
+  const issues: ConfigIssue[] = [...main.issues];
+  if (issues.length === 0) issues.push(...validateSource(main, 'main'));
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const raw = main.value as Omit<Config, 'routes'> & { routes: Array<RouteConfig | { include: string }> };
+  const files = [abs];
+  const routes: RouteConfig[] = [];
+  const origins: Array<{ src: YamlSource; path: DocPath }> = [];
+  raw.routes.forEach((item, i) => {
+    if (!('include' in item)) {
+      routes.push(item);
+      origins.push({ src: main, path: ['routes', i] });
+      return;
+    }
+    const target = resolve(baseDir, item.include);
+    if (!existsSync(target)) {
+      issues.push({ file: main.file, ...main.locate(['routes', i, 'include']), path: formatPath(['routes', i, 'include']), message: `included file not found: ${target}` });
+      return;
+    }
+    const inc = readYamlSource(target, display(target), env);
+    const incIssues = inc.issues.length > 0 ? inc.issues : validateSource(inc, 'rules');
+    issues.push(...incIssues);
+    if (incIssues.length > 0) return;
+    files.push(target);
+    const incRoutes = (inc.value as { routes: RouteConfig[] }).routes;
+    incRoutes.forEach((r, j) => {
+      routes.push(r);
+      origins.push({ src: inc, path: ['routes', j] });
+    });
+  });
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const issueAt = (path: DocPath, message: string): ConfigIssue => {
+    let src = main;
+    let local: DocPath = path;
+    if (path[0] === 'routes' && typeof path[1] === 'number' && origins[path[1]]) {
+      const o = origins[path[1]]!;
+      src = o.src;
+      local = [...o.path, ...path.slice(2)];
+    }
+    return { file: src.file, ...src.locate(local), path: formatPath(local), message };
+  };
+  return { config: { ...raw, routes }, files, baseDir, issueAt };
+}

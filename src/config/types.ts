@@ -1,0 +1,103 @@
+/** The validated rule file, as the schema describes it (see schemas/mmexec.schema.json). */
+
+/** A transform reference: a name, or `{ name: params }`. */
+export type TransformRef = string | Record<string, unknown>;
+
+/** Text match used by last_user_text and path. */
+export interface TextMatchConfig {
+  equals?: string;
+  prefix?: string;
+  regex?: string;
+  trim?: boolean;
+  ignore_case?: boolean;
+}
+
+/** A condition; keys combine with AND. */
+export interface ConditionConfig {
+  last_user_text?: TextMatchConfig;
+  path?: string | TextMatchConfig;
+  method?: string | string[];
+  header?: { name: string; equals?: string; prefix?: string; regex?: string; present?: boolean; ignore_case?: boolean };
+  model?: string | { glob?: string; regex?: string };
+  sticky?: string | boolean | { scope?: StickyScope; equals?: string; set?: boolean };
+  jsonata?: string;
+  stream?: boolean;
+  all?: ConditionConfig[];
+  any?: ConditionConfig[];
+  not?: ConditionConfig;
+}
+
+/** Sticky scopes. */
+export type StickyScope = 'session' | 'client' | 'global';
+
+/** A route of the rule file. */
+export interface RouteConfig {
+  name: string;
+  description?: string;
+  when?: ConditionConfig;
+  upstream?: string;
+  strip_trigger?: boolean;
+  sticky?: { set?: string; clear?: true; scope?: StickyScope };
+  request?: TransformRef[];
+  response?: TransformRef[];
+  reply?: { status?: number; as?: 'text' | 'message' | 'error'; error_type?: string; text: string | string[] };
+}
+
+/** An upstream of the rule file. */
+export interface UpstreamConfig {
+  url: string;
+  provider?: 'anthropic' | 'other';
+  auth?: 'passthrough' | { key_env: string; as?: 'x-api-key' | 'bearer' };
+  model?: string;
+  headers?: { add?: Record<string, string>; remove?: string[] };
+  timeouts?: { connect?: string; first_byte?: string; idle?: string };
+  fallback?: string;
+  request?: TransformRef[];
+  response?: TransformRef[];
+}
+
+/** Spend caps. */
+export interface BudgetConfig {
+  daily_usd?: number;
+  monthly_usd?: number;
+  over_budget?: string;
+  per_upstream?: Record<string, { daily_usd?: number; monthly_usd?: number }>;
+}
+
+/** A price entry (USD per million tokens). */
+export interface PriceConfig {
+  model: string;
+  input: number;
+  output: number;
+  cache_read?: number;
+  cache_write_5m?: number;
+  cache_write_1h?: number;
+}
+
+/** The whole rule file after validation, with included routes spliced in. */
+export interface Config {
+  version?: 1;
+  server?: {
+    host?: string;
+    port?: number | string;
+    body_limit?: string;
+    allow_unauthenticated?: boolean;
+    metrics_token?: string;
+    shutdown_grace?: string;
+  };
+  sessions?: { sources?: Array<{ header?: string; metadata_user_id?: string }>; fallback?: 'global' | 'none' };
+  state?: {
+    store?: 'memory' | 'file' | 'redis';
+    dir?: string;
+    url?: string;
+    key_prefix?: string;
+    on_error?: 'fail_open' | 'fail_closed';
+    sticky_ttl?: string;
+    thinking_ttl?: string;
+  };
+  upstreams: Record<string, UpstreamConfig>;
+  routes: RouteConfig[];
+  prices?: PriceConfig[];
+  clients?: Array<{ name: string; key?: string; key_sha256?: string; budget?: BudgetConfig }>;
+  tests?: unknown[];
+}

@@ -1,0 +1,102 @@
+/** The typed per-request context. Created per request from the plan of the moment; never shared. */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { StickyScope } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { MetricsRecorder } from '../metrics/types.js';
+import { UsageTracker } from '../metrics/usage.js';
+import type { CompiledRoute, CompiledUpstream, Plan } from '../plan/types.js';
+import type { StateStore } from '../state/store.js';
+import type { ThinkingStore } from '../thinking/thinking-store.js';
+import { requestedModel, type MessagesBody, type TextLocation } from './messages.js';
+
+/** Long-lived services a request may use. */
+export interface Services {
+  store: StateStore;
+  thinking: ThinkingStore;
+  recorder: MetricsRecorder;
+  log: Logger;
+  /** Marks forwarded requests so the gateway can recognise its own traffic coming back. */
+  instanceId: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Text matched by a last_user_text condition, kept so strip_trigger can remove it. */
+export interface TriggerMatch extends TextLocation {
+  start: number;
+  end: number;
+}
+
+/** Monotonic timings in milliseconds (performance.now()). */
+export interface Timings {
+  start: number;
+  bodyEnd: number;
+  upstreamSend?: number;
+  firstByte?: number;
+  end?: number;
+}
+
+/** Everything known about one request as it moves through the pipeline. */
+export class RequestContext {
+  /** The body parsed from `raw`; undefined when the request has no JSON object body. */
+  readonly body: MessagesBody | undefined;
+  /** True once a stage changed the body: the upstream then gets a re-serialised body. */
+  changed = false;
+  session: string | undefined;
+  client: string | undefined;
+  /** Sticky state per scope, read once before routing. */
+  readonly sticky: Partial<Record<StickyScope, string>> = {};
+  route: CompiledRoute | undefined;
+  upstream: CompiledUpstream | undefined;
+  trigger: TriggerMatch | undefined;
+  /** The model the client asked for. */
+  readonly requestedModel: string | undefined;
+  readonly usage = new UsageTracker();
+  /** Thinking blocks converted to text in this request. */
+  thinkingConverted = 0;
+  /** Status sent to the client. */
+  status = 0;
+  readonly timings: Timings;
+
+  constructor(
+    readonly id: string,
+    readonly plan: Plan,
+    readonly services: Services,
+    readonly method: string,
+    /** The URL as received, with query. */
+    readonly url: string,
+    readonly headers: IncomingHttpHeaders,
+    readonly raw: Buffer,
+    body: MessagesBody | undefined,
+    timings: Timings,
+  ) {
+    this.body = body;
+    this.requestedModel = requestedModel(body);
+    this.timings = timings;
+  }
+
+  /** The path without query string. */
+  get path(): string {
+    const q = this.url.indexOf('?');
+    return q < 0 ? this.url : this.url.slice(0, q);
+  }
+
+  /** Records that a stage changed the body. */
+  markChanged(): void {
+    this.changed = true;
+  }
+
+  /** The model sent upstream: the body's model after transforms. */
+  get upstreamModel(): string | undefined {
+    return typeof this.body?.model === 'string' ? this.body.model : undefined;
+  }
+
+  /** The bytes to send upstream: the client's exact bytes unless a stage changed the body. */
+  outgoingBody(): Buffer {
+    return this.changed && this.body ? Buffer.from(JSON.stringify(this.body)) : this.raw;
+  }
+
+  /** A child logger carrying the request id. */
+  get log(): Logger {
+    return this.services.log;
+  }
+}

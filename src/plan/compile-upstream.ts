@@ -1,0 +1,51 @@
+/** Compiles one upstream definition: URL, auth, model, headers, timeouts, transforms, keep-alive agent. */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { parseDuration } from '../config/duration.js';
+import type { UpstreamConfig } from '../config/types.js';
+import { thinkingRecorderStage } from '../thinking/recorder-stage.js';
+import { compileTransforms } from '../transforms/registry.js';
+import { setModel } from '../transforms/simple-request.js';
+import type { CompileContext } from './compile-context.js';
+import type { CompiledUpstream, UpstreamAuth } from './types.js';
+
+/** Timeouts when the rule file sets none: generous enough for long thinking. */
+export const DEFAULT_TIMEOUTS = { connect: '10s', first_byte: '300s', idle: '300s' } as const;
+
+/** Compiles an upstream; returns undefined after recording errors. */
+export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileContext, env: NodeJS.ProcessEnv): CompiledUpstream | undefined {
+  const path = ['upstreams', name];
+  let url: URL;
+  try {
+    url = new URL(cfg.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme must be http or https');
+  } catch (err) {
+    cc.error([...path, 'url'], `invalid URL "${cfg.url}": ${(err as Error).message}`);
+    return undefined;
+  }
+  const auth: UpstreamAuth = !cfg.auth || cfg.auth === 'passthrough' ? { kind: 'passthrough' } : { kind: 'key', env: cfg.auth.key_env, as: cfg.auth.as ?? 'x-api-key' };
+  if (auth.kind === 'key' && !env[auth.env]) {
+    cc.warn([...path, 'auth', 'key_env'], `${auth.env} is not set: requests routed to "${name}" will get 401 until it is`);
+  }
+  const requestStages = compileTransforms(cfg.request, 'request', cc, [...path, 'request']);
+  if (cfg.model) requestStages.push(setModel.compile({ model: cfg.model }, cc, [...path, 'model'])!);
+  const responseStages = compileTransforms(cfg.response, 'response', cc, [...path, 'response']);
+  const provider = cfg.provider ?? 'other';
+  if (provider !== 'anthropic') responseStages.unshift(thinkingRecorderStage);
+  const t = { ...DEFAULT_TIMEOUTS, ...cfg.timeouts };
+  const agentOptions = { keepAlive: true, keepAliveMsecs: 15_000, maxFreeSockets: 64, scheduling: 'lifo' as const };
+  return {
+    name,
+    url,
+    provider,
+    auth,
+    model: cfg.model,
+    addHeaders: Object.fromEntries(Object.entries(cfg.headers?.add ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    removeHeaders: new Set((cfg.headers?.remove ?? []).map((h) => h.toLowerCase())),
+    timeouts: { connectMs: parseDuration(t.connect), firstByteMs: parseDuration(t.first_byte), idleMs: parseDuration(t.idle) },
+    fallback: cfg.fallback,
+    requestStages,
+    responseStages,
+    agent: url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions),
+  };
+}

@@ -1,0 +1,50 @@
+/** The express app: the gateway's own endpoints, then everything else through the pipeline. */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import express, { type Express, type Request, type Response } from 'express';
+import { errorBody } from '../errors.js';
+import type { Gateway } from './gateway.js';
+import { handleRequest } from './handle-request.js';
+
+/** Paths the gateway answers itself; they are never passed through. */
+export const OWN_PATHS = ['/healthz', '/metrics'] as const;
+
+/** Checks `Authorization: Bearer <token>` in constant time when a token is configured. */
+export function bearerOk(req: Request, token: string | undefined): boolean {
+  if (!token) return true;
+  const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(token).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Builds the app for a gateway. */
+export function createApp(gw: Gateway): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', false);
+
+  app.get('/healthz', (_req: Request, res: Response) => {
+    const draining = gw.draining;
+    res.status(draining ? 503 : 200).json({
+      status: draining ? 'draining' : 'ok',
+      version: gw.version,
+      config_digest: gw.plan.digest,
+      state_store: gw.services.store.kind,
+      uptime_seconds: Math.round((Date.now() - gw.startedAt) / 1000),
+    });
+  });
+
+  app.get('/metrics', async (req: Request, res: Response) => {
+    if (!bearerOk(req, gw.plan.server.metricsToken)) {
+      res.status(401).json(errorBody('authentication_error', 'metrics require Authorization: Bearer <token>'));
+      return;
+    }
+    res.set('content-type', gw.registry.contentType).send(await gw.registry.metrics());
+  });
+
+  app.use((req: Request, res: Response) => {
+    void handleRequest(gw, req, res);
+  });
+  return app;
+}

@@ -1,0 +1,33 @@
+/** The long-lived gateway: the current plan (swapped whole on reload), services, metrics, in-flight requests. */
+import type { ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../log.js';
+import type { Services } from '../pipeline/context.js';
+import type { Plan } from '../plan/types.js';
+
+/** One per process (or per test). */
+export class Gateway {
+  /** Requests read this once when they start, so a reload never changes a request in flight. */
+  plan: Plan;
+  draining = false;
+  readonly inflight = new Set<ServerResponse>();
+  readonly startedAt = Date.now();
+
+  constructor(
+    plan: Plan,
+    readonly services: Services,
+    readonly registry: Registry,
+    readonly version: string,
+  ) {
+    this.plan = plan;
+  }
+
+  get log(): Logger {
+    return this.services.log;
+  }
+
+  /** Swaps in a new plan; requests already running keep the one they started with. */
+  swap(plan: Plan): void {
+    this.plan = plan;
+  }
+}

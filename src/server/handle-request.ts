@@ -1,0 +1,66 @@
+/** The per-request pipeline: body → context → session and sticky state → route → reply or forward → record. */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { asGatewayError, GatewayError } from '../errors.js';
+import { RequestContext } from '../pipeline/context.js';
+import { runRequestStages } from '../pipeline/run-stages.js';
+import { selectRoute } from '../pipeline/select-route.js';
+import { applySticky, loadSticky } from '../pipeline/sticky.js';
+import { findSession } from '../state/session-key.js';
+import { forward } from '../upstream/forward.js';
+import { LOOP_HEADER } from '../upstream/outgoing-headers.js';
+import type { StreamOutcome } from '../upstream/response-pipe.js';
+import type { Gateway } from './gateway.js';
+import { sendError, sendLocalReply } from './local-reply.js';
+import { parseBody } from './parse-body.js';
+import { readBody } from './read-body.js';
+import { recordRequest } from './record-request.js';
+
+/** Handles one proxied request. Never rejects. */
+export async function handleRequest(gw: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const start = performance.now();
+  const plan = gw.plan;
+  const id = `req_${randomBytes(12).toString('hex')}`;
+  const method = req.method ?? 'GET';
+  const url = req.url ?? '/';
+  const headers = { ...req.headers };
+  gw.inflight.add(res);
+  let ctx: RequestContext | undefined;
+  let outcome: StreamOutcome | 'error' = 'complete';
+  let failure: GatewayError | undefined;
+  try {
+    if (gw.draining) throw new GatewayError('shutting_down', 'the gateway is shutting down; retry shortly');
+    const via = String(headers[LOOP_HEADER] ?? '');
+    if (via && via.split(',').some((v) => v.trim() === gw.services.instanceId)) {
+      throw new GatewayError('loop_detected', 'request loop detected: this request already passed through this gateway (check the upstream URLs)');
+    }
+    const raw = await readBody(req, plan.server.bodyLimit);
+    const bodyEnd = performance.now();
+    const path = url.split('?', 1)[0]!;
+    ctx = new RequestContext(id, plan, gw.services, method, url, headers, raw, parseBody(method, path, raw), { start, bodyEnd });
+    ctx.session = findSession(plan.sessions.sources, headers, ctx.body);
+    await loadSticky(ctx);
+    const route = await selectRoute(ctx);
+    ctx.route = route;
+    if (route.sticky) await applySticky(ctx, route.sticky);
+    if (route.reply) {
+      ctx.status = sendLocalReply(ctx, res, route.reply);
+    } else {
+      ctx.upstream = route.upstream!;
+      await runRequestStages(ctx, route.requestStages);
+      await runRequestStages(ctx, ctx.upstream.requestStages);
+      outcome = await forward(ctx, req, res);
+      ctx.status = res.statusCode;
+    }
+  } catch (err) {
+    outcome = 'error';
+    failure = asGatewayError(err);
+    if (failure.code === 'internal') gw.log.error('request failed', { request_id: id, error: String((err as Error)?.stack ?? err) });
+    sendError(res, failure.status, failure.type, failure.message, id);
+    if (ctx) ctx.status = failure.status;
+  } finally {
+    gw.inflight.delete(res);
+    if (ctx) for (const s of [...(ctx.upstream?.responseStages ?? []), ...(ctx.route?.responseStages ?? [])]) s.onEnd?.(ctx);
+  }
+  recordRequest(gw, ctx, { id, method, url, start, status: ctx?.status || failure?.status || res.statusCode, outcome, error: failure });
+}

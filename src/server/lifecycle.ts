@@ -1,0 +1,50 @@
+/** Process signals: SIGTERM/SIGINT drain and exit, SIGHUP reloads the rule file. */
+import { ConfigError, formatIssue } from '../errors.js';
+import type { RunningGateway } from './start.js';
+import { buildPlan } from './start.js';
+
+/** Reloads the rule file beside the running plan and swaps it in only when it is valid. */
+export function reload(running: RunningGateway, configPath: string): boolean {
+  const gw = running.gateway;
+  try {
+    const plan = buildPlan(configPath, gw.services.env, gw.log);
+    gw.swap(plan);
+    gw.services.recorder.configReload('success');
+    gw.log.info('configuration reloaded', { digest: plan.digest, routes: plan.routes.length });
+    return true;
+  } catch (err) {
+    gw.services.recorder.configReload('failure');
+    const detail = err instanceof ConfigError ? err.issues.map(formatIssue).join('; ') : (err as Error).message;
+    gw.log.error('configuration reload failed; the previous configuration keeps serving', { error: detail });
+    return false;
+  }
+}
+
+/** Stops accepting, lets in-flight requests finish up to the grace period, then closes them and resolves. */
+export async function drain(running: RunningGateway): Promise<void> {
+  const gw = running.gateway;
+  gw.draining = true;
+  running.server.close();
+  running.server.closeIdleConnections();
+  const deadline = Date.now() + gw.plan.server.shutdownGraceMs;
+  while (gw.inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  for (const res of gw.inflight) {
+    if (res.headersSent) res.end('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"the gateway is shutting down"}}\n\n');
+    res.socket?.destroy();
+  }
+  await running.close();
+}
+
+/** Wires SIGTERM, SIGINT and SIGHUP for `mmexec serve`. */
+export function installSignals(running: RunningGateway, configPath: string): void {
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    running.gateway.log.info(`received ${signal}; draining`, { inflight: running.gateway.inflight.size });
+    void drain(running).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => reload(running, configPath));
+}

@@ -1,0 +1,50 @@
+/** Reads a request body up to a limit, rejecting an oversized one as soon as it passes the limit. */
+import type { IncomingMessage } from 'node:http';
+import { GatewayError } from '../errors.js';
+
+const EMPTY = Buffer.alloc(0);
+
+/** The body bytes. Throws body_too_large early (declared length) or once the limit is crossed. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? -1);
+  const tooLarge = (): GatewayError => new GatewayError('body_too_large', `request body exceeds the limit of ${limit} bytes`);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
+  if (declared === 0 || (req.method === 'GET' || req.method === 'HEAD') && req.headers['transfer-encoding'] === undefined && declared < 0) {
+    req.resume();
+    return Promise.resolve(EMPTY);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > limit) {
+        cleanup();
+        chunks.length = 0;
+        req.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(c);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(new GatewayError('body_not_json', `could not read the request body: ${err.message}`));
+    };
+    const cleanup = (): void => {
+      req.removeListener('data', onData);
+      req.removeListener('end', onEnd);
+      req.removeListener('error', onError);
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+  });
+}

@@ -1,0 +1,25 @@
+/** Creates the state store the plan asks for. */
+import type { Logger } from '../log.js';
+import type { Plan } from '../plan/types.js';
+import { FileStore } from './file-store.js';
+import { MemoryStore } from './memory-store.js';
+import type { StateStore } from './store.js';
+
+/** Opens the configured store. The Redis store is loaded only when configured. */
+export async function createStore(state: Plan['state'], log: Logger): Promise<StateStore> {
+  switch (state.store) {
+    case 'memory':
+      return new MemoryStore();
+    case 'file':
+      return new FileStore(state.dir, (msg) => log.warn(msg));
+    case 'redis': {
+      const modulePath = './redis-store.js';
+      const mod = (await import(modulePath).catch(() => undefined)) as
+        | { RedisStore: new (url: string, prefix: string, log: Logger) => StateStore }
+        | undefined;
+      if (!mod) throw new Error('the redis state store is not available in this build');
+      if (!state.url) throw new Error('state.url is required for store: redis');
+      return new mod.RedisStore(state.url, state.keyPrefix, log);
+    }
+  }
+}

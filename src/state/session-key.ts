@@ -1,0 +1,38 @@
+/** Finds the session id of a request and validates it before it becomes a storage key or a file name. */
+import type { IncomingHttpHeaders } from 'node:http';
+import { GatewayError } from '../errors.js';
+import type { MessagesBody } from '../pipeline/messages.js';
+import type { SessionSource } from '../plan/types.js';
+
+/** Letters, digits, `_`, `-` and `.` (not leading), at most 128 characters: safe as a file name and a key. */
+const VALID = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
+
+/** The session id, or undefined when no source has one. Throws session_invalid for an unsafe id. */
+export function findSession(sources: readonly SessionSource[], headers: IncomingHttpHeaders, body: MessagesBody | undefined): string | undefined {
+  for (const s of sources) {
+    const value = s.kind === 'header' ? headerValue(headers[s.name]) : fromMetadata(body, s.key);
+    if (value === undefined || value === '') continue;
+    if (!VALID.test(value)) {
+      const where = s.kind === 'header' ? `header ${s.name}` : `metadata.user_id ${s.key}`;
+      throw new GatewayError('session_invalid', `invalid session id in ${where}: use 1-128 letters, digits, '_', '-' or '.'`);
+    }
+    return value;
+  }
+  return undefined;
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Claude Code sends metadata.user_id as a JSON string holding device_id and session_id. */
+function fromMetadata(body: MessagesBody | undefined, key: string): string | undefined {
+  const raw = (body?.metadata as { user_id?: unknown } | undefined)?.user_id;
+  if (typeof raw !== 'string' || raw.length > 4096 || !raw.startsWith('{')) return undefined;
+  try {
+    const v = (JSON.parse(raw) as Record<string, unknown>)[key];
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

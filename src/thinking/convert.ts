@@ -1,0 +1,110 @@
+/**
+ * Turns foreign thinking blocks (MiniMax and other non-Anthropic upstreams) in the history into text
+ * blocks, so Anthropic does not reject their signatures. Anthropic-signed blocks are left untouched.
+ */
+import type { ContentBlock, Message, MessagesBody } from '../pipeline/messages.js';
+import { sha256Hex, type ThinkingStore } from './thinking-store.js';
+
+/** Prefix of the text block that replaces a foreign thinking block. */
+export const THOUGHT_PREFIX = 'previous assistant thought process: ';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** A thinking block found in an assistant message. */
+interface Candidate {
+  message: Message;
+  index: number;
+  block: ContentBlock;
+  hash?: string;
+}
+
+/** A MiniMax signature is the hex SHA-256 of the thinking text, raw or trimmed. */
+export function isSelfHashSignature(thinking: string, signature: string | undefined): boolean {
+  if (!signature || !HEX64.test(signature)) return false;
+  if (sha256Hex(thinking) === signature) return true;
+  const trimmed = thinking.trim();
+  return trimmed !== thinking && sha256Hex(trimmed) === signature;
+}
+
+/** Converts foreign thinking blocks in place; returns how many blocks were converted or removed. */
+export async function convertForeignThinking(body: MessagesBody, store: ThinkingStore): Promise<number> {
+  const messages = body.messages;
+  if (!Array.isArray(messages)) return 0;
+  const foreign: Candidate[] = [];
+  const unknown: Candidate[] = [];
+  for (const message of messages as Message[]) {
+    if (!message || message.role !== 'assistant' || !Array.isArray(message.content)) continue;
+    message.content.forEach((block, index) => {
+      if (!block || block.type !== 'thinking') return;
+      const sig = typeof block.signature === 'string' ? block.signature : undefined;
+      const cached = sig ? store.verdicts.get(sig) : undefined;
+      if (cached !== undefined) {
+        if (cached) foreign.push({ message, index, block });
+        return;
+      }
+      const text = typeof block.thinking === 'string' ? block.thinking : '';
+      if (isSelfHashSignature(text, sig)) {
+        store.verdicts.set(sig!, true);
+        foreign.push({ message, index, block });
+      } else {
+        unknown.push({ message, index, block, hash: sha256Hex(text.trim()) });
+      }
+    });
+  }
+  const seen = await store.recorded(unknown.map((c) => c.hash!));
+  unknown.forEach((c, i) => {
+    const sig = typeof c.block.signature === 'string' ? c.block.signature : undefined;
+    if (sig) store.verdicts.set(sig, seen[i]!);
+    if (seen[i]) foreign.push(c);
+  });
+  if (foreign.length === 0) return 0;
+  replaceBlocks(foreign);
+  return foreign.length;
+}
+
+/** Replaces each candidate by a text block at the same position, or removes it when its text is empty. */
+function replaceBlocks(found: Candidate[]): void {
+  const byMessage = new Map<Message, Map<number, ContentBlock | null>>();
+  for (const c of found) {
+    const text = typeof c.block.thinking === 'string' ? c.block.thinking.trim() : '';
+    const replacement = text ? { type: 'text', text: THOUGHT_PREFIX + text } : null;
+    let m = byMessage.get(c.message);
+    if (!m) byMessage.set(c.message, (m = new Map()));
+    m.set(c.index, replacement);
+  }
+  for (const [message, replacements] of byMessage) {
+    const blocks = message.content as ContentBlock[];
+    const out: ContentBlock[] = [];
+    blocks.forEach((b, i) => {
+      const r = replacements.get(i);
+      if (r === undefined) out.push(b);
+      else if (r !== null) out.push(r);
+    });
+    // An assistant message must keep at least one block; an emptied one says so instead of vanishing.
+    message.content = out.length > 0 ? out : [{ type: 'text', text: `${THOUGHT_PREFIX}(empty)` }];
+  }
+}
+
+/**
+ * With manual thinking (`thinking.type: enabled`), Anthropic requires the final assistant message of a tool
+ * loop to start with a thinking block. When conversion took that block away, drop thinking (and the
+ * clear_thinking context edit that needs it) for this request. Returns true when it changed the body.
+ */
+export function keepThinkingValid(body: MessagesBody): boolean {
+  const thinking = body.thinking as { type?: unknown } | undefined;
+  if (!thinking || thinking.type !== 'enabled' || !Array.isArray(body.messages)) return false;
+  const messages = body.messages as Message[];
+  const last = messages[messages.length - 1];
+  const inToolLoop = last?.role === 'user' && Array.isArray(last.content) && last.content.some((b) => b?.type === 'tool_result');
+  if (!inToolLoop) return false;
+  const finalAssistant = [...messages].reverse().find((m) => m?.role === 'assistant');
+  const first = Array.isArray(finalAssistant?.content) ? finalAssistant.content[0] : undefined;
+  if (first && (first.type === 'thinking' || first.type === 'redacted_thinking')) return false;
+  delete body.thinking;
+  const cm = body.context_management as { edits?: Array<{ type?: unknown }> } | undefined;
+  if (cm && Array.isArray(cm.edits)) {
+    cm.edits = cm.edits.filter((e) => typeof e?.type !== 'string' || !e.type.startsWith('clear_thinking'));
+    if (cm.edits.length === 0) delete body.context_management;
+  }
+  return true;
+}

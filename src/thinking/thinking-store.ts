@@ -1,0 +1,65 @@
+/**
+ * Remembers thinking blocks that came from non-Anthropic upstreams, by the SHA-256 of their trimmed text,
+ * in the state store (with a TTL) and in a bounded in-process cache.
+ */
+import { createHash } from 'node:crypto';
+import type { StateStore } from '../state/store.js';
+
+/** Hex SHA-256 of a string. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A small LRU map: recently used keys survive, the oldest go first. */
+export class LruMap<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly capacity: number) {}
+  get(key: K): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+  }
+}
+
+/** One per gateway. */
+export class ThinkingStore {
+  /** Verdicts by signature: true = foreign (convert), false = Anthropic's (leave). */
+  readonly verdicts = new LruMap<string, boolean>(20_000);
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly ttlSeconds: number,
+    private readonly onError: (op: string, err: unknown) => void,
+  ) {}
+
+  /** Records a thinking text seen in a non-Anthropic answer. Never rejects. */
+  async record(thinking: string, signature?: string): Promise<void> {
+    const text = thinking.trim();
+    if (!text) return;
+    if (signature) this.verdicts.set(signature, true);
+    try {
+      await this.store.set('thinking', sha256Hex(text), '1', this.ttlSeconds);
+    } catch (err) {
+      this.onError('thinking_record', err);
+    }
+  }
+
+  /** For each hash, whether it was recorded. A store failure answers false for all (fail open). */
+  async recorded(hashes: string[]): Promise<boolean[]> {
+    if (hashes.length === 0) return [];
+    try {
+      return await this.store.hasMany('thinking', hashes);
+    } catch (err) {
+      this.onError('thinking_lookup', err);
+      return hashes.map(() => false);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/** The `jsonata` request transform: an expression mapping the request body to a new body. */
+import jsonata from 'jsonata';
+import { GatewayError } from '../errors.js';
+import type { TransformDefinition } from './transform.js';
+
+/** `- jsonata: '<expression>'` or `- jsonata: { expression: '<expression>' }`. */
+export const jsonataTransform: TransformDefinition = {
+  name: 'jsonata',
+  phase: 'request',
+  description: 'Replaces the body with the result of a JSONata expression over it (compiled once).',
+  paramsSchema: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'object', additionalProperties: false, required: ['expression'], properties: { expression: { type: 'string', minLength: 1 } } }] },
+  compile: (params, cc, path) => {
+    const source = typeof params === 'string' ? params : (params as { expression: string }).expression;
+    let expr: jsonata.Expression;
+    try {
+      expr = jsonata(source);
+    } catch (err) {
+      const e = err as { message?: string; position?: number };
+      cc.error(path, `invalid JSONata: ${e.message ?? String(err)}${e.position !== undefined ? ` at character ${e.position}` : ''}`);
+      return undefined;
+    }
+    return {
+      name: 'jsonata',
+      async onRequest(ctx) {
+        if (!ctx.body) return;
+        let result: unknown;
+        try {
+          result = await expr.evaluate(ctx.body);
+        } catch (err) {
+          throw new GatewayError('transform_failed', `jsonata transform failed: ${(err as Error).message}`);
+        }
+        if (!result || typeof result !== 'object' || Array.isArray(result)) {
+          throw new GatewayError('transform_failed', 'jsonata transform must produce a JSON object');
+        }
+        const body = ctx.body as Record<string, unknown>;
+        for (const key of Object.keys(body)) delete body[key];
+        Object.assign(body, result);
+        ctx.markChanged();
+      },
+    };
+  },
+};

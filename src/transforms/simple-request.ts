@@ -1,0 +1,99 @@
+/** Request transforms that edit the body directly: strip-trigger, set-model, drop-fields, set-fields. */
+import { replaceText } from '../pipeline/messages.js';
+import type { TransformDefinition } from './transform.js';
+
+/** Removes the text matched by the route's last_user_text condition, and the whitespace after it. */
+export const stripTrigger: TransformDefinition = {
+  name: 'strip-trigger',
+  phase: 'request',
+  description: 'Removes the trigger text matched by last_user_text from the last user text.',
+  compile: () => ({
+    name: 'strip-trigger',
+    onRequest(ctx) {
+      const t = ctx.trigger;
+      if (!t || !ctx.body) return;
+      const rest = (t.text.slice(0, t.start) + t.text.slice(t.end).replace(/^\s+/, '')).replace(/^\s+$/, '');
+      replaceText(ctx.body, t, rest.length > 0 ? rest : t.text.slice(t.start, t.end).trim());
+      ctx.markChanged();
+    },
+  }),
+};
+
+/** Sets the model field. */
+export const setModel: TransformDefinition = {
+  name: 'set-model',
+  phase: 'request',
+  description: 'Sets the model sent upstream.',
+  paramsSchema: { type: 'object', additionalProperties: false, required: ['model'], properties: { model: { type: 'string', minLength: 1 } } },
+  compile: (params) => {
+    const model = (params as { model: string }).model;
+    return {
+      name: 'set-model',
+      onRequest(ctx) {
+        if (!ctx.body || ctx.body.model === model) return;
+        ctx.body.model = model;
+        ctx.markChanged();
+      },
+    };
+  },
+};
+
+function splitPath(path: string): string[] {
+  return path.split('.').filter(Boolean);
+}
+
+/** Removes top-level or dotted fields of the body. */
+export const dropFields: TransformDefinition = {
+  name: 'drop-fields',
+  phase: 'request',
+  description: 'Removes fields (dotted paths such as metadata.user_id) from the body.',
+  paramsSchema: { type: 'object', additionalProperties: false, required: ['fields'], properties: { fields: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 } } },
+  compile: (params) => {
+    const paths = (params as { fields: string[] }).fields.map(splitPath);
+    return {
+      name: 'drop-fields',
+      onRequest(ctx) {
+        if (!ctx.body) return;
+        for (const p of paths) {
+          let obj: Record<string, unknown> | undefined = ctx.body;
+          for (const key of p.slice(0, -1)) {
+            const next: unknown = obj?.[key];
+            obj = next && typeof next === 'object' ? (next as Record<string, unknown>) : undefined;
+          }
+          const last = p[p.length - 1]!;
+          if (obj && last in obj) {
+            delete obj[last];
+            ctx.markChanged();
+          }
+        }
+      },
+    };
+  },
+};
+
+/** Sets fields (dotted paths) to fixed JSON values. */
+export const setFields: TransformDefinition = {
+  name: 'set-fields',
+  phase: 'request',
+  description: 'Sets fields (dotted paths) of the body to fixed values.',
+  paramsSchema: { type: 'object', additionalProperties: false, required: ['fields'], properties: { fields: { type: 'object', minProperties: 1 } } },
+  compile: (params) => {
+    const entries = Object.entries((params as { fields: Record<string, unknown> }).fields).map(([k, v]) => [splitPath(k), v] as const);
+    return {
+      name: 'set-fields',
+      onRequest(ctx) {
+        if (!ctx.body) return;
+        for (const [p, value] of entries) {
+          let obj: Record<string, unknown> = ctx.body;
+          for (const key of p.slice(0, -1)) {
+            const next = obj[key];
+            if (!next || typeof next !== 'object' || Array.isArray(next)) obj[key] = {};
+            obj = obj[key] as Record<string, unknown>;
+          }
+          obj[p[p.length - 1]!] = structuredClone(value);
+        }
+        ctx.markChanged();
+      },
+    };
+  },
+};

@@ -1,0 +1,16 @@
+/** What a named transform is: a self-describing part with a parameter schema and a compile step. */
+import type { DocPath } from '../config/source.js';
+import type { CompileContext } from '../plan/compile-context.js';
+import type { Stage } from '../pipeline/stage.js';
+
+/** A named transform in the registry. */
+export interface TransformDefinition {
+  readonly name: string;
+  /** Request transforms change the body before it is sent; response transforms change the answer. */
+  readonly phase: 'request' | 'response';
+  readonly description: string;
+  /** JSON Schema of the parameters (checked at load). Absent: the transform takes none. */
+  readonly paramsSchema?: object;
+  /** Builds the stage once per plan. Errors go to `cc` at `path`. */
+  compile(params: unknown, cc: CompileContext, path: DocPath): Stage | undefined;
+}

@@ -1,0 +1,125 @@
+/**
+ * Sends a request to its upstream with http-proxy and hands the answer to the response pipe. Applies the
+ * connect and first-byte timeouts and falls back to the upstream's fallback when it fails before any
+ * response byte (connection error, 5xx, 529, timeout) — never after output started.
+ */
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Stream } from 'node:stream';
+import httpProxy from 'http-proxy';
+import { GatewayError } from '../errors.js';
+import type { UpstreamErrorKind } from '../metrics/types.js';
+import type { RequestContext } from '../pipeline/context.js';
+import { responseStages, runRequestStages } from '../pipeline/run-stages.js';
+import type { CompiledUpstream } from '../plan/types.js';
+import { outgoingHeaders } from './outgoing-headers.js';
+import { isEventStream, pipeEventStream, sendBuffered, type StreamOutcome } from './response-pipe.js';
+
+type Attempt =
+  | { ok: true; upstreamRes: IncomingMessage }
+  | { ok: false; kind: UpstreamErrorKind; error: GatewayError };
+
+interface Pending {
+  onProxyReq(proxyReq: ClientRequest): void;
+  onResponse(upstreamRes: IncomingMessage): void;
+}
+
+const pending = new WeakMap<IncomingMessage, Pending>();
+const proxy = httpProxy.createProxyServer({ selfHandleResponse: true, changeOrigin: true, xfwd: false, ws: false });
+proxy.on('proxyReq', (proxyReq, req) => pending.get(req)?.onProxyReq(proxyReq));
+proxy.on('proxyRes', (upstreamRes, req) => pending.get(req)?.onResponse(upstreamRes));
+proxy.on('error', () => {});
+proxy.on('econnreset', () => {});
+
+/** A body source http-proxy can pipe without creating a stream per request. */
+function bodySource(body: Buffer): Stream {
+  return { pipe: <T extends NodeJS.WritableStream>(dest: T): T => (dest.end(body), dest) } as unknown as Stream;
+}
+
+/** Sends one attempt to one upstream; resolves with its response head or its failure. */
+function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingMessage, res: ServerResponse): Promise<Attempt> {
+  const body = ctx.outgoingBody();
+  req.headers = outgoingHeaders(ctx.headers, upstream, body.length, ctx.services.instanceId, ctx.services.env) as IncomingMessage['headers'];
+  const name = upstream.name;
+  return new Promise<Attempt>((resolve) => {
+    let settled = false;
+    let proxyReq: ClientRequest | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    const settle = (a: Attempt): void => {
+      if (settled) return;
+      settled = true;
+      timers.forEach(clearTimeout);
+      pending.delete(req);
+      res.removeListener('close', onClientClose);
+      resolve(a);
+    };
+    const fail = (kind: UpstreamErrorKind, error: GatewayError): void => {
+      proxyReq?.destroy();
+      settle({ ok: false, kind, error });
+    };
+    const onClientClose = (): void => {
+      proxyReq?.destroy();
+      settle({ ok: false, kind: 'reset', error: new GatewayError('upstream_unreachable', 'client disconnected') });
+    };
+    res.once('close', onClientClose);
+    pending.set(req, {
+      onProxyReq(r) {
+        proxyReq = r;
+        r.once('socket', (socket) => {
+          if (!socket.connecting) return;
+          const t = setTimeout(() => fail('connect', new GatewayError('upstream_timeout', `upstream "${name}" did not accept a connection within ${upstream.timeouts.connectMs / 1000}s`)), upstream.timeouts.connectMs);
+          timers.push(t);
+          socket.once('connect', () => clearTimeout(t));
+        });
+      },
+      onResponse(upstreamRes) {
+        ctx.timings.firstByte ??= performance.now();
+        settle({ ok: true, upstreamRes });
+      },
+    });
+    timers.push(setTimeout(() => fail('first_byte_timeout', new GatewayError('upstream_timeout', `upstream "${name}" sent no response within ${upstream.timeouts.firstByteMs / 1000}s`)), upstream.timeouts.firstByteMs));
+    ctx.timings.upstreamSend = performance.now();
+    proxy.web(req, res, { target: upstream.url.href, buffer: bodySource(body), agent: upstream.agent }, (err: NodeJS.ErrnoException) => {
+      const kind: UpstreamErrorKind = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'reset' : 'connect';
+      fail(kind, new GatewayError('upstream_unreachable', `upstream "${name}" is unreachable (${err.code ?? 'error'})`));
+    });
+  });
+}
+
+/** Retryable on the fallback: the upstream failed before sending any usable answer. */
+function failedBeforeOutput(a: Attempt): boolean {
+  return !a.ok || (a.upstreamRes.statusCode ?? 0) >= 500;
+}
+
+/**
+ * Forwards the request (upstream transforms already run for `ctx.upstream`), following fallbacks, and pipes
+ * the answer. Resolves with how the answer ended; throws a GatewayError when no upstream answered.
+ */
+export async function forward(ctx: RequestContext, req: IncomingMessage, res: ServerResponse): Promise<StreamOutcome> {
+  const tried = new Set<string>();
+  let upstream = ctx.upstream!;
+  for (;;) {
+    tried.add(upstream.name);
+    const a = await attempt(ctx, upstream, req, res);
+    if (res.destroyed || res.writableEnded) {
+      if (a.ok) a.upstreamRes.destroy();
+      return 'client_gone';
+    }
+    const next = upstream.fallback ? ctx.plan.upstreams.get(upstream.fallback) : undefined;
+    if (!a.ok) ctx.services.recorder.upstreamError(upstream.name, a.kind);
+    else if ((a.upstreamRes.statusCode ?? 0) >= 500) ctx.services.recorder.upstreamError(upstream.name, 'http_5xx');
+    if (next && !tried.has(next.name) && failedBeforeOutput(a)) {
+      if (a.ok) a.upstreamRes.resume();
+      ctx.log.warn('upstream failed, using fallback', { request_id: ctx.id, upstream: upstream.name, fallback: next.name, reason: a.ok ? `status ${a.upstreamRes.statusCode}` : a.kind });
+      upstream = next;
+      ctx.upstream = next;
+      await runRequestStages(ctx, next.requestStages);
+      continue;
+    }
+    if (!a.ok) throw a.error;
+    const stages = responseStages(ctx, upstream);
+    const ok = (a.upstreamRes.statusCode ?? 0) < 300;
+    const outcome = ok && isEventStream(a.upstreamRes) ? await pipeEventStream(ctx, a.upstreamRes, res, stages, upstream.timeouts.idleMs) : await sendBuffered(ctx, a.upstreamRes, res, stages);
+    if (outcome === 'broken' || outcome === 'idle') ctx.services.recorder.upstreamError(upstream.name, outcome === 'idle' ? 'idle_timeout' : 'stream_broken');
+    return outcome;
+  }
+}

@@ -1,0 +1,67 @@
+/** Builds the headers sent upstream: hop-by-hop dropped, credentials handled per upstream, loop mark added. */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { GatewayError } from '../errors.js';
+import type { CompiledUpstream } from '../plan/types.js';
+
+/** Headers that belong to one connection and are never forwarded. */
+export const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** The header that marks requests this gateway forwarded (loop guard). */
+export const LOOP_HEADER = 'x-mmexec-via';
+
+/** The header clients send their gateway key in; never forwarded. */
+export const CLIENT_KEY_HEADER = 'x-mmexec-key';
+
+const DROP = new Set([...HOP_BY_HOP, 'host', 'content-length', 'accept-encoding', CLIENT_KEY_HEADER]);
+
+/** Removes hop-by-hop headers, including those the Connection header names. */
+export function withoutHopByHop<T extends IncomingHttpHeaders | OutgoingHttpHeaders>(headers: T, extraDrop?: ReadonlySet<string>): Record<string, string | string[] | number> {
+  const named = String(headers.connection ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  const out: Record<string, string | string[] | number> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined || HOP_BY_HOP.has(k) || extraDrop?.has(k) || named.includes(k)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * Headers for the upstream request. `anthropic-version` and `anthropic-beta` pass unchanged; an upstream with
+ * its own key never sees the client's x-api-key or authorization. Throws when that key is not set.
+ */
+export function outgoingHeaders(
+  incoming: IncomingHttpHeaders,
+  upstream: CompiledUpstream,
+  bodyLength: number,
+  via: string,
+  env: NodeJS.ProcessEnv,
+): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = withoutHopByHop(incoming, DROP);
+  if (upstream.auth.kind === 'key') {
+    const key = env[upstream.auth.env];
+    if (!key) throw new GatewayError('upstream_key_missing', `upstream "${upstream.name}" needs an API key: set the environment variable ${upstream.auth.env}`);
+    delete out['x-api-key'];
+    delete out.authorization;
+    if (upstream.auth.as === 'bearer') out.authorization = `Bearer ${key}`;
+    else out['x-api-key'] = key;
+  }
+  for (const h of upstream.removeHeaders) delete out[h];
+  Object.assign(out, upstream.addHeaders);
+  out['accept-encoding'] = 'identity';
+  out[LOOP_HEADER] = incoming[LOOP_HEADER] ? `${String(incoming[LOOP_HEADER])}, ${via}` : via;
+  if (bodyLength > 0 || incoming['content-length'] !== undefined) out['content-length'] = String(bodyLength);
+  return out;
+}
