@@ -60,7 +60,7 @@ export function parseArgs(argv: readonly string[], root: string): Settings {
     warmupSeconds: quick ? 0.2 : 0.5,
     connections: 32,
     latencyCount: quick ? { small: 100, '50k': 100, '1m': 15 } : { small: 600, '50k': 500, '1m': 80 },
-    streamRounds: quick ? 1 : 6,
+    streamRounds: quick ? 2 : 8,
     memoryStreams: quick ? 50 : 500,
     scalingSizes: quick ? [20_000, 250_000] : [20_000, 50_000, 125_000, 250_000, 500_000, 1_000_000],
     routesPadding: 199,

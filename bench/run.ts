@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type Phase } from './args.js';
 import { findGateway, Harness, ROOT, type Target } from './harness.js';
+import { LoadMonitor } from './load/monitor.js';
 import { wrkInstalled, type Loader } from './load/throughput.js';
 import { killAllNow, rssMb } from './servers/children.js';
 import { runCheck } from './phases/check.js';
@@ -82,10 +83,16 @@ async function main(): Promise<void> {
       'Bodies: deterministic (seeded); small ~100 B, Claude Code-shaped 50,000 B, agentic history 1,000,000 B',
     ];
     const ctx: Context = { settings, harness, report, loader, direct, floor, gatewayKind, ...(gateway ? { gateway } : {}), ...(entry ? { entry } : {}) };
+    const monitor = new LoadMonitor(() => harness.children.filter((c) => c.proc.exitCode === null).map((c) => c.pid));
     for (const phase of settings.phases) {
       process.stdout.write(`\n-- ${phase} (${fmt((Date.now() - started) / 1000, 0)} s elapsed)\n`);
       await PHASE_RUNNERS[phase](ctx);
     }
+    const load = monitor.stop();
+    report.note(
+      `other processes on the machine used ${fmt(load.averageCores, 2)} cores on average during the run (peak ${fmt(load.peakCores, 2)} over 1 s); ` +
+        'above ~0.2 the figures are noisier than usual',
+    );
     const checks = report.checksTable();
     process.stdout.write(`\n${renderText(checks)}\n`);
     const machine = describeMachine();

@@ -3,7 +3,7 @@
  * through tsx; plus the route-padded config for the 1-route versus 200-route comparison.
  */
 import { existsSync, readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 
 /** How the gateway will be run. */
@@ -67,19 +67,44 @@ function neverRoute(index: number, upstream: string): Record<string, unknown> {
   return { name: `bench-never-${index}`, when: kinds[index % kinds.length], upstream };
 }
 
-/**
- * Writes a copy of `configPath` with `extra` never-matching routes ahead of the real ones to `outPath`
- * (same directory as the original, so relative references keep working). Returns the route count.
- */
-export function writePaddedConfig(configPath: string, outPath: string, extra: number): number {
+/** Route counts of a generated config. */
+export interface RouteLayout {
+  /** Never-matching routes placed first. */
+  padding: number;
+  /** Keep only the last (catch-all) route of the bundled rules instead of all of them. */
+  catchAllOnly: boolean;
+}
+
+function loadRoutes(configPath: string): { doc: ReturnType<typeof parseDocument>; routes: unknown[] } {
   const doc = parseDocument(readFileSync(configPath, 'utf8'));
-  const config = doc.toJS() as { routes?: unknown[]; upstreams?: Record<string, unknown> };
-  const routes = Array.isArray(config.routes) ? config.routes : [];
-  const upstreamNames = Object.keys(config.upstreams ?? {});
-  const upstream = upstreamNames[0];
-  if (!upstream) throw new Error(`${configPath} declares no upstreams`);
-  const padding = Array.from({ length: extra }, (_, i) => neverRoute(i, upstream));
-  doc.set('routes', doc.createNode([...padding, ...routes]));
+  const config = doc.toJS() as { routes?: unknown[] };
+  const base = dirname(configPath);
+  const routes: unknown[] = [];
+  for (const item of Array.isArray(config.routes) ? config.routes : []) {
+    const include = (item as { include?: unknown }).include;
+    if (typeof include !== 'string') {
+      routes.push(item);
+      continue;
+    }
+    const included = parseDocument(readFileSync(resolve(base, include), 'utf8')).toJS() as { routes?: unknown[] };
+    routes.push(...(Array.isArray(included.routes) ? included.routes : []));
+  }
+  return { doc, routes };
+}
+
+/**
+ * Writes a copy of `configPath` to `outPath` with its routes (includes inlined) rearranged by `layout`:
+ * `padding` never-matching routes first, then all bundled routes or only the final catch-all. Returns the
+ * route count.
+ */
+export function writeRouteConfig(configPath: string, outPath: string, layout: RouteLayout): number {
+  const { doc, routes } = loadRoutes(configPath);
+  const kept = layout.catchAllOnly ? routes.slice(-1) : routes;
+  const last = kept[kept.length - 1] as { upstream?: string } | undefined;
+  const upstream = last?.upstream;
+  if (!upstream) throw new Error(`${configPath}: the last route has no upstream`);
+  const padding = Array.from({ length: layout.padding }, (_, i) => neverRoute(i, upstream));
+  doc.set('routes', doc.createNode([...padding, ...kept]));
   writeFileSync(outPath, doc.toString());
-  return padding.length + routes.length;
+  return padding.length + kept.length;
 }
