@@ -28,6 +28,8 @@ export interface Settings {
   latencyCount: Record<SizeId, number>;
   streamRounds: number;
   memoryStreams: number;
+  /** Longest wait for RSS to come back after the streams end. */
+  settleSeconds: number;
   scalingSizes: number[];
   routesPadding: number;
 }
@@ -56,12 +58,13 @@ export function parseArgs(argv: readonly string[], root: string): Settings {
     phases: [...PHASES],
     out: `${root}/bench/RESULTS.md`,
     rounds: quick ? 1 : 3,
-    throughputSeconds: quick ? 0.5 : 2,
-    warmupSeconds: quick ? 0.2 : 0.5,
+    throughputSeconds: quick ? 0.3 : 2,
+    warmupSeconds: quick ? 0.1 : 0.5,
     connections: 32,
-    latencyCount: quick ? { small: 100, '50k': 100, '1m': 15 } : { small: 600, '50k': 500, '1m': 80 },
+    latencyCount: quick ? { small: 50, '50k': 50, '1m': 10 } : { small: 600, '50k': 500, '1m': 80 },
     streamRounds: quick ? 2 : 8,
     memoryStreams: quick ? 50 : 500,
+    settleSeconds: quick ? 2 : 10,
     scalingSizes: quick ? [20_000, 250_000] : [20_000, 50_000, 125_000, 250_000, 500_000, 1_000_000],
     routesPadding: 199,
   };

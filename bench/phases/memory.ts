@@ -23,7 +23,7 @@ interface MemoryResult {
   completed: number;
 }
 
-async function measure(target: Target, streams: number): Promise<MemoryResult> {
+async function measure(target: Target, streams: number, settleSeconds: number): Promise<MemoryResult> {
   const pid = target.pid;
   if (pid === undefined) throw new Error(`${target.name} has no pid`);
   await delay(1000);
@@ -56,7 +56,7 @@ async function measure(target: Target, streams: number): Promise<MemoryResult> {
   const completed = results.filter((r) => r?.complete === true).length;
   const start = Date.now();
   let after = rssMb(pid);
-  while (after > idle * 1.2 && Date.now() - start < 10_000) {
+  while (after > idle * 1.2 && Date.now() - start < settleSeconds * 1000) {
     await delay(500);
     after = rssMb(pid);
   }
@@ -74,7 +74,7 @@ export async function runMemory(ctx: Context): Promise<void> {
   try {
     const targets = ctx.gateway ? [ctx.floor, ctx.gateway] : [ctx.floor];
     for (const target of targets) {
-      const result = await measure(target, streams);
+      const result = await measure(target, streams, ctx.settings.settleSeconds);
       if (target === ctx.gateway) gatewayResult = result;
       rows.push([
         target.name,
@@ -92,7 +92,7 @@ export async function runMemory(ctx: Context): Promise<void> {
   }
   ctx.report.table({
     title: `Memory (VmRSS MB) with ${streams} concurrent slow streams (${events} events ${gapMs} ms apart, 50 KB requests)`,
-    note: '"after" is read once RSS is back within 20% of idle, or 10 s after the streams end.',
+    note: `"after" is read once RSS is back within 20% of idle, or ${ctx.settings.settleSeconds} s after the streams end.`,
     headers: ['process', 'idle', 'peak', 'after', 'after vs idle', 'settle s', 'streams opened', 'completed'],
     rows,
   });
