@@ -99,5 +99,31 @@ export interface Config {
   routes: RouteConfig[];
   prices?: PriceConfig[];
   clients?: Array<{ name: string; key?: string; key_sha256?: string; budget?: BudgetConfig }>;
-  tests?: unknown[];
+  tests?: RuleTestConfig[];
+}
+
+/** A sticky state for rule tests: the session scope's value, or values per scope. */
+export type StickyStateConfig = string | Partial<Record<StickyScope, string>>;
+
+/** One rule test (see definitions/rule_test in the schema). */
+export interface RuleTestConfig {
+  name: string;
+  text?: string;
+  request?: string | Record<string, unknown>;
+  model?: string;
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  session?: string;
+  sticky?: StickyStateConfig;
+  expect: {
+    route?: string;
+    upstream?: string;
+    model?: string;
+    text?: string;
+    status?: number;
+    reply?: string;
+    sticky?: string | null;
+    changed?: boolean;
+  };
 }
