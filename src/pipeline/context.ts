@@ -6,6 +6,7 @@ import type { MetricsRecorder } from '../metrics/types.js';
 import { UsageTracker } from '../metrics/usage.js';
 import type { CompiledRoute, CompiledUpstream, Plan } from '../plan/types.js';
 import type { StateStore } from '../state/store.js';
+import type { TeamRequest } from '../team/admit.js';
 import type { ThinkingStore } from '../thinking/thinking-store.js';
 import { requestedModel, type MessagesBody, type TextLocation } from './messages.js';
 
@@ -43,6 +44,8 @@ export class RequestContext {
   changed = false;
   session: string | undefined;
   client: string | undefined;
+  /** Client identity and budget readings; set only when the plan has clients. */
+  team: TeamRequest | undefined;
   /** Sticky state per scope, read once before routing. */
   readonly sticky: Partial<Record<StickyScope, string>> = {};
   route: CompiledRoute | undefined;

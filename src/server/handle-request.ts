@@ -7,6 +7,7 @@ import { runRequestStages } from '../pipeline/run-stages.js';
 import { selectRoute } from '../pipeline/select-route.js';
 import { applySticky, loadSticky } from '../pipeline/sticky.js';
 import { findSession } from '../state/session-key.js';
+import { admitClient, chooseUpstream, recordSpend } from '../team/admit.js';
 import { forward } from '../upstream/forward.js';
 import { LOOP_HEADER } from '../upstream/outgoing-headers.js';
 import type { StreamOutcome } from '../upstream/response-pipe.js';
@@ -39,6 +40,7 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     const path = url.split('?', 1)[0]!;
     ctx = new RequestContext(id, plan, gw.services, method, url, headers, raw, parseBody(method, path, raw), { start, bodyEnd });
     ctx.session = findSession(plan.sessions.sources, headers, ctx.body);
+    if (plan.clients.length > 0) await admitClient(ctx);
     await loadSticky(ctx);
     const route = await selectRoute(ctx);
     ctx.route = route;
@@ -46,7 +48,7 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     if (route.reply) {
       ctx.status = sendLocalReply(ctx, res, route.reply);
     } else {
-      ctx.upstream = route.upstream!;
+      ctx.upstream = ctx.team ? chooseUpstream(ctx, route.upstream!) : route.upstream!;
       await runRequestStages(ctx, route.requestStages);
       await runRequestStages(ctx, ctx.upstream.requestStages);
       outcome = await forward(ctx, req, res);
@@ -63,4 +65,5 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     if (ctx) for (const s of [...(ctx.upstream?.responseStages ?? []), ...(ctx.route?.responseStages ?? [])]) s.onEnd?.(ctx);
   }
   recordRequest(gw, ctx, { id, method, url, start, status: ctx?.status || failure?.status || res.statusCode, outcome, error: failure });
+  if (ctx?.team?.readings) void recordSpend(ctx);
 }

@@ -25,6 +25,8 @@ export interface StateStore {
   incrBy(ns: StateNamespace, key: string, amount: number, ttlSeconds: number): Promise<number>;
   /** Counts live keys in a namespace whose value equals `value` (for status pages; may be approximate). */
   countByValue?(ns: StateNamespace): Promise<Record<string, number>>;
+  /** Health for /healthz: `degraded` while the backing service is unreachable (absent = always ok). */
+  status?(): 'ok' | 'degraded';
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

@@ -1,0 +1,125 @@
+/**
+ * The Redis state store (ioredis): shared by every replica. Keys are `<prefix><namespace>:<key>`. The client
+ * reconnects on its own; while it is not connected every call rejects at once (no offline queue), so the
+ * request path can fail open or closed instead of waiting.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import type { StateNamespace, StateStore } from './store.js';
+
+/** Adds to a counter and sets its TTL only when the key has none yet (i.e. from its creation), atomically. */
+const INCR_SCRIPT = `
+local v = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return v`;
+
+/** How long a call made before the first connection waits for it (startup only). */
+const FIRST_CONNECT_WAIT_MS = 2000;
+
+/** One per gateway. `healthy` is false while Redis is unreachable. */
+export class RedisStore implements StateStore {
+  readonly kind = 'redis' as const;
+  private readonly redis: Redis;
+  private everReady = false;
+  private warnedDown = false;
+
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {
+    this.redis = new Redis(url, {
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 1000,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(100 * times, 1000),
+    });
+    this.redis.defineCommand('mmexecIncr', { numberOfKeys: 1, lua: INCR_SCRIPT });
+    this.redis.on('ready', () => {
+      if (this.everReady && this.warnedDown) this.log.info('redis state store reconnected');
+      this.everReady = true;
+      this.warnedDown = false;
+    });
+    this.redis.on('error', (err: Error) => {
+      if (this.warnedDown) return;
+      this.warnedDown = true;
+      this.log.warn('redis state store unavailable; reconnecting', { error: err.message });
+    });
+  }
+
+  /** True while the connection is ready. */
+  get healthy(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  /** Health for /healthz: `degraded` while Redis is unreachable. */
+  status(): 'ok' | 'degraded' {
+    return this.healthy ? 'ok' : 'degraded';
+  }
+
+  private k(ns: StateNamespace, key: string): string {
+    return `${this.prefix}${ns}:${key}`;
+  }
+
+  /** The client when it is ready; waits briefly only before the very first connection. */
+  private async ready(): Promise<Redis> {
+    if (this.redis.status === 'ready') return this.redis;
+    if (!this.everReady && this.redis.status !== 'end') {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, FIRST_CONNECT_WAIT_MS);
+        this.redis.once('ready', done);
+        function done(): void {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      if ((this.redis.status as string) === 'ready') return this.redis;
+    }
+    throw new Error(`redis is not connected (${this.redis.status})`);
+  }
+
+  async get(ns: StateNamespace, key: string): Promise<string | undefined> {
+    return (await (await this.ready()).get(this.k(ns, key))) ?? undefined;
+  }
+
+  async set(ns: StateNamespace, key: string, value: string, ttlSeconds = 0): Promise<void> {
+    const r = await this.ready();
+    if (ttlSeconds > 0) await r.set(this.k(ns, key), value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+    else await r.set(this.k(ns, key), value);
+  }
+
+  async delete(ns: StateNamespace, key: string): Promise<void> {
+    await (await this.ready()).del(this.k(ns, key));
+  }
+
+  async hasMany(ns: StateNamespace, keys: readonly string[]): Promise<boolean[]> {
+    if (keys.length === 0) return [];
+    const values = await (await this.ready()).mget(...keys.map((key) => this.k(ns, key)));
+    return values.map((v) => v !== null);
+  }
+
+  async incrBy(ns: StateNamespace, key: string, amount: number, ttlSeconds: number): Promise<number> {
+    const r = (await this.ready()) as Redis & { mmexecIncr(key: string, amount: string, ttl: number): Promise<string> };
+    return Number(await r.mmexecIncr(this.k(ns, key), String(amount), Math.max(1, Math.ceil(ttlSeconds))));
+  }
+
+  async countByValue(ns: StateNamespace): Promise<Record<string, number>> {
+    const r = await this.ready();
+    const counts: Record<string, number> = {};
+    const pattern = `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}${ns}:*`;
+    for await (const batch of r.scanStream({ match: pattern, count: 500 }) as AsyncIterable<string[]>) {
+      if (batch.length === 0) continue;
+      for (const v of await r.mget(...batch)) if (v !== null) counts[v] = (counts[v] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    this.redis.removeAllListeners('error');
+    this.redis.on('error', () => {});
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
+  }
+}

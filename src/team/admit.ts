@@ -1,0 +1,96 @@
+/**
+ * The team gateway's three touch points on the request path, used only when clients are configured:
+ * `admitClient` before routing (401 / budget read / 429), `chooseUpstream` after routing (over-budget
+ * reroute, credential check), and `recordSpend` once the usage is known (atomic counter increments).
+ */
+import { GatewayError } from '../errors.js';
+import { costOf } from '../metrics/cost.js';
+import type { RequestContext } from '../pipeline/context.js';
+import type { CompiledUpstream } from '../plan/types.js';
+import { authenticate, checkCredentialUse, type ClientIdentity } from './auth.js';
+import { budgetLimits, chargedLimits, describeLimit, exhausted, fromMicros, overBudgetMessage, toMicros, type BudgetReading } from './budget.js';
+
+/** What the team layer knows about one request. Created per request; never shared. */
+export interface TeamRequest {
+  readonly identity: ClientIdentity;
+  /** The client's caps with their spend at request start; undefined when it has no budget. */
+  readings: BudgetReading[] | undefined;
+}
+
+/** Authenticates the client and reads its budget; throws 401, 429 (no cheaper upstream) or 503 (fail_closed). */
+export async function admitClient(ctx: RequestContext): Promise<void> {
+  const identity = authenticate(ctx.plan, ctx.headers);
+  const team: TeamRequest = { identity, readings: undefined };
+  ctx.client = identity.client.name;
+  ctx.team = team;
+  const budget = identity.client.budget;
+  if (!budget) return;
+  const limits = budgetLimits(identity.client.name, budget, new Date());
+  if (limits.length === 0) return;
+  let spent: number[];
+  try {
+    const values = await Promise.all(limits.map((l) => ctx.services.store.get('budget', l.key)));
+    spent = values.map((v) => fromMicros(Number(v ?? 0) || 0));
+  } catch (err) {
+    ctx.services.recorder.stateError('budget_get');
+    ctx.log.warn('state store unavailable; budget not checked', { op: 'budget_get', error: (err as Error).message, request_id: ctx.id, client: ctx.client });
+    if (ctx.plan.state.onError === 'fail_closed') throw new GatewayError('state_unavailable', 'budget state is unavailable; try again shortly');
+    spent = limits.map(() => 0);
+  }
+  team.readings = limits.map((l, i) => ({ ...l, spentUsd: spent[i]! }));
+  const over = exhausted(team.readings);
+  if (over && !budget.overBudgetUpstream) throw new GatewayError('budget_exceeded', overBudgetMessage(ctx.client, over));
+}
+
+/**
+ * The upstream a forwarding route's request goes to: the route's, or the client's over_budget upstream when
+ * a cap that applies is exhausted. Throws 429 when no cheaper upstream can take it, 401 when a key sent as
+ * the upstream credential would be passed through.
+ */
+export function chooseUpstream(ctx: RequestContext, upstream: CompiledUpstream): CompiledUpstream {
+  const team = ctx.team;
+  if (!team) return upstream;
+  let chosen = upstream;
+  const readings = team.readings;
+  const over = readings && exhausted(readings, upstream.name);
+  if (readings && over) {
+    const altName = team.identity.client.budget?.overBudgetUpstream;
+    const alt = altName ? ctx.plan.upstreams.get(altName) : undefined;
+    const altCapped = alt && readings.some((r) => r.upstream === alt.name && r.spentUsd >= r.limitUsd);
+    if (!alt || altCapped) throw new GatewayError('budget_exceeded', overBudgetMessage(team.identity.client.name, over));
+    if (alt.name !== upstream.name) {
+      ctx.log.info('client over budget; using its over_budget upstream', { request_id: ctx.id, client: ctx.client, budget: describeLimit(over), upstream: alt.name });
+    }
+    chosen = alt;
+  }
+  checkCredentialUse(ctx.plan, team.identity, chosen);
+  return chosen;
+}
+
+/**
+ * Adds the request's cost to every cap it is charged to, one atomic increment each, and logs the single
+ * increment that takes a cap over its limit. Never rejects.
+ */
+export async function recordSpend(ctx: RequestContext): Promise<void> {
+  const readings = ctx.team?.readings;
+  const usage = ctx.usage.usage();
+  if (!readings || !usage || !ctx.upstream || ctx.route?.reply) return;
+  const model = ctx.usage.model() ?? ctx.upstreamModel;
+  const price = model ? ctx.plan.prices.lookup(model) : undefined;
+  const micros = price ? toMicros(costOf(usage, price)) : 0;
+  if (micros <= 0) return;
+  await Promise.all(
+    chargedLimits(readings, ctx.upstream.name).map(async (l) => {
+      try {
+        const total = await ctx.services.store.incrBy('budget', l.key, micros, l.ttlSeconds);
+        const cap = toMicros(l.limitUsd);
+        if (total >= cap && total - micros < cap) {
+          ctx.log.warn('client budget reached', { client: ctx.client, budget: describeLimit(l), spent_usd: fromMicros(total), resets_at: l.resetsAt.toISOString(), request_id: ctx.id });
+        }
+      } catch (err) {
+        ctx.services.recorder.stateError('budget_incr');
+        ctx.log.warn('state store unavailable; spend not recorded', { op: 'budget_incr', error: (err as Error).message, request_id: ctx.id, client: ctx.client });
+      }
+    }),
+  );
+}
