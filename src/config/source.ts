@@ -1,6 +1,6 @@
 /** A parsed YAML file that remembers where each value came from. */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { ConfigIssue } from '../errors.js';
 import { expandEnv } from './env.js';
 
@@ -11,8 +11,11 @@ export type DocPath = ReadonlyArray<string | number>;
 export interface YamlSource {
   file: string;
   value: unknown;
-  /** Line and column (1-based) of the value at `path`, or of its closest existing parent. */
-  locate(path: DocPath): { line: number; column: number };
+  /**
+   * Line and column (1-based) of the value at `path` (of its key, with `key`), or of its closest existing
+   * parent.
+   */
+  locate(path: DocPath, opts?: { key?: boolean }): { line: number; column: number };
   issues: ConfigIssue[];
 }
 
@@ -42,7 +45,13 @@ export function readYamlSource(file: string, displayName: string, env: NodeJS.Pr
       issues.push({ file: displayName, ...pos, path: '', message: `environment variable ${name} is not set (use \${${name}:-default} for a default)` });
     }
   });
-  const locate = (path: DocPath): { line: number; column: number } => {
+  const locate = (path: DocPath, opts?: { key?: boolean }): { line: number; column: number } => {
+    if (opts?.key && path.length > 0) {
+      const parent = doc.getIn(path.slice(0, -1), true);
+      const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]) : undefined;
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) return at(range[0]);
+    }
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
       if (node && typeof node === 'object' && 'range' in node && node.range) return at(node.range[0]);

@@ -40,9 +40,9 @@ function pathOf(instancePath: string): Array<string | number> {
 
 function describeErrors(errors: ErrorObject[], src: YamlSource): ConfigIssue[] {
   const issues = new Map<string, ConfigIssue>();
-  const add = (path: DocPath, message: string): void => {
+  const add = (path: DocPath, message: string, atKey = false): void => {
     const key = `${formatPath(path)}|${message}`;
-    if (!issues.has(key)) issues.set(key, { file: src.file, ...src.locate(path), path: formatPath(path), message });
+    if (!issues.has(key)) issues.set(key, { file: src.file, ...src.locate(path, { key: atKey }), path: formatPath(path), message });
   };
   const deepest = pickRelevant(errors);
   for (const e of deepest) {
@@ -52,7 +52,7 @@ function describeErrors(errors: ErrorObject[], src: YamlSource): ConfigIssue[] {
       case 'additionalProperties': {
         const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
         const hint = allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
-        add([...path, String(p.additionalProperty)], `unknown key "${String(p.additionalProperty)}"${hint}`);
+        add([...path, String(p.additionalProperty)], `unknown key "${String(p.additionalProperty)}"${hint}`, true);
         break;
       }
       case 'required':
