@@ -1,6 +1,7 @@
 /** The per-request pipeline: body → context → session and sticky state → route → reply or forward → record. */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { debugRequest } from '../debug/debug-request.js';
 import { asGatewayError, GatewayError } from '../errors.js';
 import { RequestContext } from '../pipeline/context.js';
 import { runRequestStages } from '../pipeline/run-stages.js';
@@ -46,11 +47,13 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     ctx.route = route;
     if (route.sticky) await applySticky(ctx, route.sticky);
     if (route.reply) {
+      debugRequest(ctx);
       ctx.status = sendLocalReply(ctx, res, route.reply);
     } else {
       ctx.upstream = ctx.team ? chooseUpstream(ctx, route.upstream!) : route.upstream!;
       await runRequestStages(ctx, route.requestStages);
       await runRequestStages(ctx, ctx.upstream.requestStages);
+      debugRequest(ctx);
       outcome = await forward(ctx, req, res);
       ctx.status = res.statusCode;
     }

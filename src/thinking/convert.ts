@@ -53,6 +53,7 @@ export async function convertForeignThinking(body: MessagesBody, store: Thinking
   }
   const seen = await store.recorded(unknown.map((c) => c.hash!));
   unknown.forEach((c, i) => {
+    if (!seen) return;
     const sig = typeof c.block.signature === 'string' ? c.block.signature : undefined;
     if (sig) store.verdicts.set(sig, seen[i]!);
     if (seen[i]) foreign.push(c);

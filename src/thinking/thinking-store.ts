@@ -52,14 +52,17 @@ export class ThinkingStore {
     }
   }
 
-  /** For each hash, whether it was recorded. A store failure answers false for all (fail open). */
-  async recorded(hashes: string[]): Promise<boolean[]> {
+  /**
+   * For each hash, whether it was recorded; undefined when the store failed (callers fail open: the blocks
+   * stay as they are, and no verdict is cached, so they are checked again once the store is back).
+   */
+  async recorded(hashes: string[]): Promise<boolean[] | undefined> {
     if (hashes.length === 0) return [];
     try {
       return await this.store.hasMany('thinking', hashes);
     } catch (err) {
       this.onError('thinking_lookup', err);
-      return hashes.map(() => false);
+      return undefined;
     }
   }
 }
