@@ -26,8 +26,10 @@ export function createApp(gw: Gateway): Express {
 
   app.get('/healthz', (_req: Request, res: Response) => {
     const draining = gw.draining;
+    const store = gw.services.store.status?.() ?? 'ok';
     res.status(draining ? 503 : 200).json({
-      status: draining ? 'draining' : 'ok',
+      status: draining ? 'draining' : store === 'ok' ? 'ok' : 'degraded',
+      state_store_status: store,
       version: gw.version,
       config_digest: gw.plan.digest,
       state_store: gw.services.store.kind,

@@ -1,5 +1,7 @@
-/** Process signals: SIGTERM/SIGINT drain and exit, SIGHUP reloads the rule file. */
+/** Process signals: SIGTERM/SIGINT drain and exit; SIGHUP or a change of the rule file reloads it. */
 import { ConfigError, formatIssue } from '../errors.js';
+import { watchConfig } from '../team/config-watch.js';
+import { unsafeBinding } from '../team/safe-binding.js';
 import type { RunningGateway } from './start.js';
 import { buildPlan } from './start.js';
 
@@ -8,6 +10,10 @@ export function reload(running: RunningGateway, configPath: string): boolean {
   const gw = running.gateway;
   try {
     const plan = buildPlan(configPath, gw.services.env, gw.log);
+    const addr = running.server.address();
+    const unsafe = addr && typeof addr === 'object' ? unsafeBinding(plan, addr.address) : undefined;
+    if (unsafe) throw new Error(unsafe);
+    if (plan.state.store !== gw.plan.state.store || plan.state.url !== gw.plan.state.url) gw.log.warn('state store changes take effect after a restart');
     gw.swap(plan);
     gw.services.recorder.configReload('success');
     gw.log.info('configuration reloaded', { digest: plan.digest, routes: plan.routes.length });
@@ -46,5 +52,8 @@ export function installSignals(running: RunningGateway, configPath: string): voi
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => reload(running, configPath));
+  const reloadNow = (): readonly string[] => (reload(running, configPath), running.gateway.plan.files);
+  const watcher = watchConfig(running.gateway.plan.files, reloadNow, { onError: (err) => running.gateway.log.warn('cannot watch the config file; reload with SIGHUP', { error: err.message }) });
+  running.server.once('close', () => watcher.close());
+  process.on('SIGHUP', () => watcher.update(reloadNow()));
 }

@@ -9,6 +9,7 @@ import { createMetrics } from '../metrics/registry.js';
 import { compilePlan } from '../plan/compile.js';
 import type { Plan } from '../plan/types.js';
 import { createStore } from '../state/create-store.js';
+import { unsafeBinding } from '../team/safe-binding.js';
 import { ThinkingStore } from '../thinking/thinking-store.js';
 import { VERSION } from '../version.js';
 import { createApp } from './app.js';
@@ -53,6 +54,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const log = opts.logger ?? createLogger({ format: opts.logFormat, level: opts.logLevel, silent: opts.silent });
   const configPath = opts.configPath ?? 'mmexec.yaml';
   const plan = buildPlan(configPath, env, log, opts.configText);
+  const unsafe = unsafeBinding(plan, opts.host ?? plan.server.host);
+  if (unsafe) throw new Error(unsafe);
   const store = await createStore(plan.state, log);
   const metrics = createMetrics({ version: VERSION, prices: plan.prices, clientLabel: plan.clients.length > 0, logger: log });
   const recorder = metrics.recorder;
