@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { extractDashboardExprs, loadDashboard } from './dashboard-exprs.js';
 import { requireBinary } from './helpers.js';
-import { startRecorderTarget } from './metrics-target.js';
+import { startGatewayTarget } from './metrics-target.js';
 import { startPrometheus, waitFor, type PromResult } from './prometheus-harness.js';
 
 function samples(data: PromResult): number[] {
@@ -11,12 +11,11 @@ function samples(data: PromResult): number[] {
 }
 
 describe('dashboard against a real Prometheus', () => {
-  // The target is a registry fed by the real recorder; swap in startGateway (src/server/start.ts) plus
-  // client traffic once the gateway exists, keeping the same hostPort/metricsPath/close shape.
+  // The target is a real gateway with the bundled rules, serving client traffic through fake upstreams.
   it('returns data for every dashboard expression', { timeout: 50_000 }, async (t) => {
     const binary = requireBinary(t, 'prometheus');
     if (!binary) return;
-    const target = await startRecorderTarget();
+    const target = await startGatewayTarget();
     const prom = await startPrometheus(binary, target.hostPort, target.metricsPath).catch(async (err: unknown) => {
       await target.close();
       throw err;
