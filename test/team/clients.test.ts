@@ -71,7 +71,8 @@ describe('client keys', () => {
   });
 
   it('accepts the client key as x-api-key or bearer when the upstream holds its own key, and replaces it', async () => {
-    for (const headers of [{ 'x-api-key': KEYS.frontend }, { authorization: `Bearer ${KEYS.backend}` }]) {
+    const variants: Array<Record<string, string>> = [{ 'x-api-key': KEYS.frontend }, { authorization: `Bearer ${KEYS.backend}` }];
+    for (const headers of variants) {
       const res = await ask(gw(), 'keyed request', { ...headers, 'anthropic-version': '2023-06-01' });
       assert.equal(res.status, 200, res.text);
       assert.equal(team.anthropic.requests.at(-1)!.credential, 'sk-ant-gateway-key');
