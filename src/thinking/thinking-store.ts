@@ -40,16 +40,23 @@ export class ThinkingStore {
     private readonly onError: (op: string, err: unknown) => void,
   ) {}
 
+  /** Records being written, so shutdown and tests can wait for them. */
+  private readonly writing = new Set<Promise<void>>();
+
   /** Records a thinking text seen in a non-Anthropic answer. Never rejects. */
-  async record(thinking: string, signature?: string): Promise<void> {
+  record(thinking: string, signature?: string): Promise<void> {
     const text = thinking.trim();
-    if (!text) return;
+    if (!text) return Promise.resolve();
     if (signature) this.verdicts.set(signature, true);
-    try {
-      await this.store.set('thinking', sha256Hex(text), '1', this.ttlSeconds);
-    } catch (err) {
-      this.onError('thinking_record', err);
-    }
+    const write = this.store.set('thinking', sha256Hex(text), '1', this.ttlSeconds).catch((err: unknown) => this.onError('thinking_record', err));
+    this.writing.add(write);
+    void write.finally(() => this.writing.delete(write));
+    return write;
+  }
+
+  /** Resolves once every record started so far is written (or failed). */
+  async settled(): Promise<void> {
+    while (this.writing.size > 0) await Promise.all(this.writing);
   }
 
   /**

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../src/log.js';
 import { startGateway, type RunningGateway } from '../../src/server/start.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
-import { startFakeMiniMax, type FakeMiniMax } from '../support/fake-minimax.js';
+import { startFakeMiniMax, type FakeMiniMax, type FakeMiniMaxOptions } from '../support/fake-minimax.js';
 
 /** The bundled rule file. */
 export const BUNDLED_CONFIG = resolve(fileURLToPath(new URL('../../mmexec.yaml', import.meta.url)));
@@ -28,9 +28,9 @@ export interface ClassicSetup {
 }
 
 /** Starts both fakes and the bundled gateway with a fresh MMEXEC_HOME (removed on close). */
-export async function startClassic(opts: { env?: NodeJS.ProcessEnv; logger?: Logger } = {}): Promise<ClassicSetup> {
+export async function startClassic(opts: { env?: NodeJS.ProcessEnv; logger?: Logger; minimax?: FakeMiniMaxOptions } = {}): Promise<ClassicSetup> {
   const anthropic = await startFakeAnthropic();
-  const minimax = await startFakeMiniMax({ acceptedKeys: [MINIMAX_KEY] });
+  const minimax = await startFakeMiniMax({ acceptedKeys: [MINIMAX_KEY], ...opts.minimax });
   const home = mkdtempSync(join(tmpdir(), 'mmexec-classic-'));
   const env: NodeJS.ProcessEnv = {
     MMEXEC_HOME: home,
