@@ -13,6 +13,7 @@ import { unsafeBinding } from '../team/safe-binding.js';
 import { ThinkingStore } from '../thinking/thinking-store.js';
 import { VERSION } from '../version.js';
 import { createApp } from './app.js';
+import { answerClientErrors } from './client-error.js';
 import { Gateway } from './gateway.js';
 
 /** How to start a gateway. */
@@ -66,6 +67,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const instanceId = randomBytes(8).toString('hex');
   const gateway = new Gateway(plan, { store, thinking, recorder, log, instanceId, env }, metrics.registry, VERSION);
   const server = createApp(gateway).listen(opts.port ?? plan.server.port, opts.host ?? plan.server.host);
+  answerClientErrors(server);
   server.keepAliveTimeout = 75_000;
   server.headersTimeout = 80_000;
   server.requestTimeout = 0;

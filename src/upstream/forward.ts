@@ -35,9 +35,19 @@ function bodySource(body: Buffer): Stream {
   return { pipe: <T extends NodeJS.WritableStream>(dest: T): T => (dest.end(body), dest) } as unknown as Stream;
 }
 
+/** The bytes to send; a body too deep to re-serialise is the client's error, not the gateway's. */
+function outgoingBody(ctx: RequestContext): Buffer {
+  try {
+    return ctx.outgoingBody();
+  } catch (err) {
+    if (err instanceof RangeError) throw new GatewayError('body_too_deep', 'request body is nested too deeply');
+    throw err;
+  }
+}
+
 /** Sends one attempt to one upstream; resolves with its response head or its failure. */
 function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingMessage, res: ServerResponse): Promise<Attempt> {
-  const body = ctx.outgoingBody();
+  const body = outgoingBody(ctx);
   req.headers = outgoingHeaders(ctx.headers, upstream, body.length, ctx.services.instanceId, ctx.services.env) as IncomingMessage['headers'];
   const name = upstream.name;
   return new Promise<Attempt>((resolve) => {
