@@ -1,7 +1,11 @@
 /** The `mmexec` command line. */
 import { VERSION } from '../version.js';
 import { parseArgs, type ParsedArgs } from './args.js';
+import { explainCommand } from './commands/explain.js';
+import { initCommand } from './commands/init.js';
 import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
+import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 
 /** A subcommand: returns an exit code, or -1 to keep the process running (serve). */
@@ -22,6 +26,29 @@ const COMMANDS: Record<string, Command> = {
     summary: 'check a rule file and list every error',
     usage: 'mmexec validate [--config FILE]',
     run: validateCommand,
+  },
+  explain: {
+    summary: 'show what the rules do with a request, without calling any upstream',
+    usage: 'mmexec explain [--config FILE] [<request.json>|-] [--text TEXT] [--session ID] [--sticky [SCOPE=]VALUE] [--header K:V] [--path P] [--method M]',
+    run: explainCommand,
+  },
+  test: {
+    summary: 'run rule tests (without files: the tests of the rules ./mmexec.yaml uses)',
+    usage: 'mmexec test [files...] [--config FILE] [--quiet]',
+    booleans: ['quiet'],
+    run: testCommand,
+  },
+  status: {
+    summary: "show a running gateway's routes, upstream health, sticky sessions, uptime, cost and savings",
+    usage: 'mmexec status [--url URL] [--token TOKEN] [--json]',
+    booleans: ['json'],
+    run: statusCommand,
+  },
+  init: {
+    summary: 'write a commented starter mmexec.yaml',
+    usage: 'mmexec init [FILE] [--force]',
+    booleans: ['force'],
+    run: initCommand,
   },
 };
 

@@ -26,7 +26,7 @@ export interface SimulationInput {
   headers: IncomingHttpHeaders;
   /** The exact request bytes. */
   raw: Buffer;
-  /** Session id to use when the request carries none. */
+  /** Session id that replaces the one the request carries. */
   session?: string;
   /** Sticky state before the request, per scope. */
   sticky?: Partial<Record<StickyScope, string>>;
@@ -86,7 +86,7 @@ export async function simulate(plan: Plan, input: SimulationInput, env: NodeJS.P
     const now = performance.now();
     const body = parseBody(input.method, input.path, input.raw);
     const ctx = new RequestContext('req_explain', plan, services, input.method, input.path, input.headers, input.raw, body, { start: now, bodyEnd: now });
-    ctx.session = findSession(plan.sessions.sources, input.headers, body) ?? input.session;
+    ctx.session = input.session ?? findSession(plan.sessions.sources, input.headers, body);
     out.session = ctx.session;
     for (const [scope, value] of Object.entries(input.sticky ?? {}) as Array<[StickyScope, string]>) {
       const at = scopeKey(ctx, scope);

@@ -4,9 +4,10 @@ import express, { type Express, type Request, type Response } from 'express';
 import { errorBody } from '../errors.js';
 import type { Gateway } from './gateway.js';
 import { handleRequest } from './handle-request.js';
+import { buildStatus } from './status.js';
 
 /** Paths the gateway answers itself; they are never passed through. */
-export const OWN_PATHS = ['/healthz', '/metrics'] as const;
+export const OWN_PATHS = ['/healthz', '/metrics', '/status'] as const;
 
 /** Checks `Authorization: Bearer <token>` in constant time when a token is configured. */
 export function bearerOk(req: Request, token: string | undefined): boolean {
@@ -43,6 +44,14 @@ export function createApp(gw: Gateway): Express {
       return;
     }
     res.set('content-type', gw.registry.contentType).send(await gw.registry.metrics());
+  });
+
+  app.get('/status', async (req: Request, res: Response) => {
+    if (!bearerOk(req, gw.plan.server.metricsToken)) {
+      res.status(401).json(errorBody('authentication_error', 'status requires Authorization: Bearer <token>'));
+      return;
+    }
+    res.json(await buildStatus(gw));
   });
 
   app.use((req: Request, res: Response) => {

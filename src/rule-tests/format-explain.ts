@@ -1,0 +1,67 @@
+/** Renders a simulation as the readable report of `mmexec explain`. */
+import type { StickyScope } from '../config/types.js';
+import type { Plan } from '../plan/types.js';
+import { diffJson, formatDiff } from './json-diff.js';
+import type { Simulation, SimulationInput } from './simulate.js';
+
+function stateText(s: Partial<Record<StickyScope, string>>): string {
+  const parts = Object.entries(s).map(([k, v]) => `${k}=${v}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+function kb(n: number): string {
+  return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`;
+}
+
+/** The state change line: what the route's sticky action does, from this request on. */
+function stateChange(plan: Plan, sim: Simulation): string {
+  const action = sim.route?.sticky;
+  if (!action) return 'none (the route has no sticky action)';
+  const before = sim.stickyBefore[action.scope] ?? 'none';
+  const after = sim.stickyAfter[action.scope] ?? 'none';
+  const verb = action.op === 'set' ? `set ${action.scope} to ${JSON.stringify(action.value)}` : `clear ${action.scope}`;
+  const who = action.scope === 'session' ? ` (session ${sim.session ?? (plan.sessions.fallback === 'global' ? 'none: global fallback' : 'none')})` : '';
+  return `${verb}${who}: ${before} → ${after}${before === after ? ' (unchanged)' : ''}`;
+}
+
+/** The report lines: request, routes tried with their condition traces, choice, state change, body diff. */
+export function formatExplain(plan: Plan, input: SimulationInput, sim: Simulation): string {
+  const out: string[] = [];
+  const model = typeof sim.inputBody?.model === 'string' ? sim.inputBody.model : 'none';
+  out.push(`Request: ${input.method} ${input.path}  model ${model}  session ${sim.session ?? 'none'}  (${kb(input.raw.length)})`);
+  out.push(`Sticky state before: ${stateText(sim.stickyBefore)}`, '', 'Routes (first match wins):');
+  plan.routes.forEach((route, i) => {
+    const trace = sim.traces.find((t) => t.route === route.name);
+    if (!trace) {
+      out.push(`  · ${i + 1} ${route.name} (not evaluated)`);
+      return;
+    }
+    out.push(`  ${trace.matched ? '✓' : '✗'} ${i + 1} ${route.name}${trace.matched ? '  ← chosen' : ''}`);
+    for (const l of trace.lines) out.push(`      ${'  '.repeat(l.depth)}${l.result ? '✓' : '✗'} ${l.text}`);
+  });
+  out.push('');
+  if (sim.error) {
+    out.push(`Gateway error: ${sim.error.status} ${sim.error.type}: ${sim.error.message}`);
+    return `${out.join('\n')}\n`;
+  }
+  const route = sim.route!;
+  out.push(`State change: ${stateChange(plan, sim)}`);
+  if (sim.reply) {
+    out.push(`Local reply: ${sim.reply.status} (${route.reply!.as})`, `  ${sim.reply.text}`, 'No upstream is called.');
+    return `${out.join('\n')}\n`;
+  }
+  const u = sim.upstream;
+  if (!u) return `${out.join('\n')}\n`;
+  const base = `${u.url.origin}${u.url.pathname.replace(/\/$/, '')}`;
+  const auth = u.auth.kind === 'key' ? `key from $${u.auth.env} as ${u.auth.as}` : 'client credentials passed through';
+  out.push(`Upstream: ${u.name} → ${input.method} ${base}${input.path}  (${auth}${u.fallback ? `, fallback ${u.fallback}` : ''})`);
+  const stages = [...route.requestStages, ...u.requestStages].map((s) => s.name);
+  out.push(`Request transforms: ${stages.length > 0 ? stages.join(', ') : 'none'}`);
+  if (!sim.changed) {
+    out.push('Body: sent unchanged (the client\'s exact bytes)');
+  } else {
+    const lines = formatDiff(diffJson(sim.inputBody, sim.outgoingBody));
+    out.push(`Body changes (${lines.length} line${lines.length === 1 ? '' : 's'}):`, ...lines.map((l) => `  ${l}`));
+  }
+  return `${out.join('\n')}\n`;
+}
