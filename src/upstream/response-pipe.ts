@@ -67,8 +67,14 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
         out += processEvent(ctx, ev, stages, wanted);
       }
       if (out && !res.write(out)) {
+        // A slow reader is not an idle upstream: the idle clock stops while the client holds us back.
+        clearTimeout(idle);
         upstreamRes.pause();
-        res.once('drain', () => upstreamRes.resume());
+        res.once('drain', () => {
+          if (finished) return;
+          armIdle();
+          upstreamRes.resume();
+        });
       }
     };
     armIdle();
