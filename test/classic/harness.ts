@@ -1,5 +1,6 @@
 /** Starts the bundled mmexec.yaml in-process against the fake Anthropic and MiniMax upstreams. */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,19 +70,37 @@ export interface Posted {
   text: string;
 }
 
-/** POSTs a Messages body to the gateway as Claude Code would (path with ?beta=true, x-api-key, session header). */
-export async function postMessages(url: string, body: unknown, session = 'sess-1', headers: Record<string, string> = {}): Promise<Posted> {
-  const res = await fetch(`${url}/v1/messages?beta=true`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-api-key': 'sk-ant-client-key',
-      'anthropic-version': '2023-06-01',
-      'anthropic-beta': 'claude-code-20250219,context-management-2025-06-27',
-      'x-claude-code-session-id': session,
-      ...headers,
-    },
-    body: JSON.stringify(body),
+/**
+ * POSTs a Messages body to the gateway as Claude Code would (path with ?beta=true, x-api-key, session header).
+ * Uses a fresh connection per request, so a gateway restart never meets a pooled socket of the old one.
+ */
+export function postMessages(url: string, body: unknown, session = 'sess-1', headers: Record<string, string> = {}, path = '/v1/messages?beta=true'): Promise<Posted> {
+  const data = Buffer.from(JSON.stringify(body));
+  return new Promise((resolvePost, reject) => {
+    const req = request(`${url}${path}`, {
+      method: 'POST',
+      agent: false,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(data.length),
+        'x-api-key': 'sk-ant-client-key',
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'claude-code-20250219,context-management-2025-06-27',
+        'x-claude-code-session-id': session,
+        ...headers,
+      },
+    });
+    req.once('error', reject);
+    req.once('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.once('error', reject);
+      res.once('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        resolvePost({ status: res.statusCode ?? 0, headers: h, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.end(data);
   });
-  return { status: res.status, headers: res.headers, text: await res.text() };
 }
