@@ -22,6 +22,9 @@ export class RedisStore implements StateStore {
   private readonly redis: Redis;
   private everReady = false;
   private warnedDown = false;
+  private closing = false;
+  /** Settles at the first connection or after FIRST_CONNECT_WAIT_MS. */
+  private readonly firstReady: Promise<void>;
 
   constructor(
     url: string,
@@ -42,11 +45,23 @@ export class RedisStore implements StateStore {
       this.everReady = true;
       this.warnedDown = false;
     });
-    this.redis.on('error', (err: Error) => {
-      if (this.warnedDown) return;
-      this.warnedDown = true;
-      this.log.warn('redis state store unavailable; reconnecting', { error: err.message });
+    this.redis.on('close', () => this.down('connection closed'));
+    this.redis.on('error', (err: Error) => this.down(err.message));
+    this.firstReady = new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, FIRST_CONNECT_WAIT_MS);
+      t.unref();
+      this.redis.once('ready', () => {
+        clearTimeout(t);
+        resolve();
+      });
     });
+  }
+
+  /** Warns once per outage. */
+  private down(reason: string): void {
+    if (this.warnedDown || this.closing) return;
+    this.warnedDown = true;
+    this.log.warn('redis state store unavailable; reconnecting (requests fail open or closed per state.on_error)', { error: reason });
   }
 
   /** True while the connection is ready. */
@@ -67,14 +82,7 @@ export class RedisStore implements StateStore {
   private async ready(): Promise<Redis> {
     if (this.redis.status === 'ready') return this.redis;
     if (!this.everReady && this.redis.status !== 'end') {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, FIRST_CONNECT_WAIT_MS);
-        this.redis.once('ready', done);
-        function done(): void {
-          clearTimeout(t);
-          resolve();
-        }
-      });
+      await this.firstReady;
       if ((this.redis.status as string) === 'ready') return this.redis;
     }
     throw new Error(`redis is not connected (${this.redis.status})`);
@@ -117,6 +125,7 @@ export class RedisStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.redis.removeAllListeners('error');
     this.redis.on('error', () => {});
     if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());

@@ -2,11 +2,9 @@
  * A real redis-server per test on a free loopback port, without persistence. It can be stopped and started
  * again on the same port (to test outages). Missing binary: the test skips, or fails when CI is set.
  */
-import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import type { TestContext } from 'node:test';
 import { findBinary } from '../metrics/helpers.js';
 import { freePort } from '../support/free-port.js';
 
@@ -21,14 +19,14 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-/** The redis-server path, or undefined after skipping (fails under CI). */
-export function requireRedis(t: TestContext): string | undefined {
+/** Why a Redis test skips. */
+export const REDIS_MISSING = 'redis-server not found (PATH or /usr/bin; Debian package redis-server); this test fails instead of skipping when CI is set';
+
+/** The redis-server path; undefined when it is missing (then throws when CI is set, so the suite fails). */
+export function redisBinary(): string | undefined {
   const bin = findBinary('redis-server');
-  if (bin) return bin;
-  const reason = 'redis-server not found (PATH, /usr/bin or $REDIS_SERVER; Debian package redis-server); this test fails instead of skipping when CI is set';
-  if (process.env.CI) assert.fail(reason);
-  t.skip(reason);
-  return undefined;
+  if (!bin && process.env.CI) throw new Error(REDIS_MISSING);
+  return bin;
 }
 
 /** Resolves once something accepts TCP connections on the port and answers PING. */
