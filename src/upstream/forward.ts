@@ -95,6 +95,13 @@ function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingM
   });
 }
 
+/** A fallback without a model of its own gets the client's model, not the one the failed upstream set. */
+function resetModel(ctx: RequestContext, next: CompiledUpstream): void {
+  if (next.model || !ctx.body || ctx.requestedModel === undefined || ctx.body.model === ctx.requestedModel) return;
+  ctx.body.model = ctx.requestedModel;
+  ctx.markChanged();
+}
+
 /** Retryable on the fallback: the upstream failed before sending any usable answer. */
 function failedBeforeOutput(a: Attempt): boolean {
   return !a.ok || (a.upstreamRes.statusCode ?? 0) >= 500;
@@ -122,6 +129,7 @@ export async function forward(ctx: RequestContext, req: IncomingMessage, res: Se
       ctx.log.warn('upstream failed, using fallback', { request_id: ctx.id, upstream: upstream.name, fallback: next.name, reason: a.ok ? `status ${a.upstreamRes.statusCode}` : a.kind });
       upstream = next;
       ctx.upstream = next;
+      resetModel(ctx, next);
       await runRequestStages(ctx, next.requestStages);
       continue;
     }
