@@ -2,7 +2,7 @@
  * Team gateway test harness: fake Anthropic and MiniMax, a rule file in a temp dir, one or two in-process
  * gateway replicas on it (sharing a real Redis when the config says so), captured logs and metric reading.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -146,4 +146,19 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The example team config with its include made absolute (so it works from a temp dir) and `edits` applied. */
+export function exampleYaml(edits: Array<[string, string]> = []): string {
+  let text = readFileSync(TEAM_EXAMPLE, 'utf8').replace('../../rules/classic.yaml', CLASSIC_RULES);
+  for (const [from, to] of edits) {
+    if (!text.includes(from)) throw new Error(`the example config has no "${from}"`);
+    text = text.replace(from, to);
+  }
+  return text;
+}
+
+/** Fetches /healthz of a replica. */
+export async function health(gw: RunningGateway): Promise<{ status: string; state_store_status: string }> {
+  return (await (await fetch(`${gw.url}/healthz`)).json()) as { status: string; state_store_status: string };
 }
