@@ -1,0 +1,115 @@
+/**
+ * A request body that is parsed only as far as needed. Routing reads the model, the stream flag, the
+ * metadata and the last message from a byte scan; the full object is built only when a transform asks
+ * for it. Unchanged bodies are forwarded as the client's exact bytes; a changed model is spliced into
+ * the bytes without a full parse.
+ */
+import type { Message, MessagesBody } from '../pipeline/messages.js';
+import { scanTopLevel, type TopLevelIndex, type ValueSpan } from './json-scan.js';
+
+/** Created per request; never shared. */
+export class RequestBody {
+  private bytes: Buffer;
+  private index: TopLevelIndex | undefined;
+  private parsed: MessagesBody | undefined;
+  private dirty = false;
+  private readonly small = new Map<string, unknown>();
+
+  /** `index` is the scan already made while validating the body. */
+  constructor(raw: Buffer, index?: TopLevelIndex) {
+    this.bytes = raw;
+    this.index = index;
+  }
+
+  private top(): TopLevelIndex {
+    this.index ??= scanTopLevel(this.bytes, 'messages');
+    return this.index;
+  }
+
+  private parseSpan(span: ValueSpan | undefined): unknown {
+    return span ? JSON.parse(this.bytes.toString('utf8', span.start, span.end)) : undefined;
+  }
+
+  /** A top-level field, read without parsing the rest of the body. */
+  field(key: string): unknown {
+    if (this.parsed) return this.parsed[key];
+    if (!this.small.has(key)) this.small.set(key, this.parseSpan(this.top().keys.get(key)));
+    return this.small.get(key);
+  }
+
+  /** Number of messages (0 when messages is missing or not an array). */
+  messageCount(): number {
+    if (this.parsed) return Array.isArray(this.parsed.messages) ? this.parsed.messages.length : 0;
+    return this.top().elements?.length ?? 0;
+  }
+
+  /** The last message, parsed alone. */
+  lastMessage(): Message | undefined {
+    if (this.parsed) return Array.isArray(this.parsed.messages) ? (this.parsed.messages.at(-1) as Message | undefined) : undefined;
+    if (!this.small.has('$last')) this.small.set('$last', this.parseSpan(this.top().elements?.at(-1)));
+    return this.small.get('$last') as Message | undefined;
+  }
+
+  /**
+   * False when the messages surely hold no thinking block: a byte search for the `"thinking"` token
+   * inside the messages (inside JSON strings a quote is always escaped, so text cannot fake it).
+   */
+  mayHoldThinking(): boolean {
+    if (this.parsed) return true;
+    const span = this.top().keys.get('messages');
+    return span !== undefined && this.bytes.subarray(span.start, span.end).includes('"thinking"');
+  }
+
+  /** The whole body as an object, parsed once. Changing it requires markChanged(). */
+  get json(): MessagesBody {
+    this.parsed ??= JSON.parse(this.bytes.toString('utf8')) as MessagesBody;
+    return this.parsed;
+  }
+
+  /** Whether the object has been built. */
+  get isParsed(): boolean {
+    return this.parsed !== undefined;
+  }
+
+  /** Records that the parsed object was changed. */
+  markChanged(): void {
+    this.dirty = true;
+  }
+
+  /** Sets a top-level field: on the object when parsed, else by splicing the bytes. */
+  setField(key: string, value: unknown): void {
+    if (this.parsed) {
+      this.parsed[key] = value;
+      this.dirty = true;
+      return;
+    }
+    const top = this.top();
+    const span = top.keys.get(key);
+    const encoded = Buffer.from(JSON.stringify(value));
+    const close = this.bytes.lastIndexOf(0x7d);
+    const member = Buffer.from(`${top.keys.size > 0 ? ',' : ''}${JSON.stringify(key)}:`);
+    this.bytes = span
+      ? Buffer.concat([this.bytes.subarray(0, span.start), encoded, this.bytes.subarray(span.end)])
+      : Buffer.concat([this.bytes.subarray(0, close), member, encoded, this.bytes.subarray(close)]);
+    this.index = undefined;
+    this.small.clear();
+    this.changedBytes = true;
+  }
+
+  private changedBytes = false;
+
+  /** True when the bytes to send differ from the client's. */
+  get changed(): boolean {
+    return this.dirty || this.changedBytes;
+  }
+
+  /** The bytes to send upstream. */
+  outgoing(): Buffer {
+    if (this.dirty && this.parsed) {
+      this.bytes = Buffer.from(JSON.stringify(this.parsed));
+      this.dirty = false;
+      this.changedBytes = true;
+    }
+    return this.bytes;
+  }
+}
