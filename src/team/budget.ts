@@ -85,10 +85,15 @@ export function chargedLimits(limits: readonly BudgetLimit[], upstream: string):
 
 /** Names a cap for messages: `daily budget of $5.00` or `monthly minimax budget of $20.00`. */
 export function describeLimit(l: BudgetLimit): string {
-  return `${l.period}${l.upstream ? ` ${l.upstream}` : ''} budget of $${l.limitUsd.toFixed(2)}`;
+  return `${l.period}${l.upstream ? ` ${l.upstream}` : ''} budget of ${usd(l.limitUsd)}`;
 }
 
 /** The 429 message for an exhausted cap: which budget, what was spent, and when it resets. */
 export function overBudgetMessage(client: string, r: BudgetReading): string {
-  return `client "${client}" has used its ${describeLimit(r)} ($${r.spentUsd.toFixed(4)} spent); it resets at ${r.resetsAt.toISOString()}`;
+  return `client "${client}" has used its ${describeLimit(r)} (${usd(r.spentUsd)} spent); it resets at ${r.resetsAt.toISOString()}`;
+}
+
+/** `$50`, `$12.5`, `$0.0032`: at most six decimals, no trailing zeros. */
+function usd(v: number): string {
+  return `$${Number(v.toFixed(6))}`;
 }

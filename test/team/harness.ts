@@ -22,7 +22,7 @@ export const CLASSIC_RULES = resolve(fileURLToPath(new URL('../../rules/classic.
 export const TEAM_EXAMPLE = resolve(fileURLToPath(new URL('../../examples/team/mmexec.yaml', import.meta.url)));
 
 /** Client keys used by the tests (long enough for the 16-character minimum). */
-export const KEYS = { frontend: 'fe-key-0123456789abcdef', backend: 'be-key-0123456789abcdef' } as const;
+export const KEYS = { frontend: 'fe-key-0123456789abcdef', backend: 'be-key-0123456789abcdef', ops: 'ops-key-0123456789abcdef', qa: 'qa-key-0123456789abcdef' } as const;
 export const MINIMAX_KEY = 'mm-gateway-key';
 export const METRICS_TOKEN = 'metrics-token-123';
 
@@ -76,6 +76,8 @@ export async function startTeam(opts: TeamOptions = {}): Promise<TeamSetup> {
     MINIMAX_API_KEY: MINIMAX_KEY,
     MMEXEC_KEY_FRONTEND: KEYS.frontend,
     MMEXEC_KEY_BACKEND: KEYS.backend,
+    MMEXEC_KEY_OPS: KEYS.ops,
+    MMEXEC_KEY_QA: KEYS.qa,
     MMEXEC_METRICS_TOKEN: METRICS_TOKEN,
     ...opts.env,
   };
