@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type Phase } from './args.js';
 import { findGateway, Harness, ROOT, type Target } from './harness.js';
-import { LoadMonitor } from './load/monitor.js';
+import { LoadMonitor, waitForQuiet } from './load/monitor.js';
 import { wrkInstalled, type Loader } from './load/throughput.js';
 import { killAllNow, rssMb } from './servers/children.js';
 import { runCheck } from './phases/check.js';
@@ -83,11 +83,22 @@ async function main(): Promise<void> {
       'Bodies: deterministic (seeded); small ~100 B, Claude Code-shaped 50,000 B, agentic history 1,000,000 B',
     ];
     const ctx: Context = { settings, harness, report, loader, direct, floor, gatewayKind, ...(gateway ? { gateway } : {}), ...(entry ? { entry } : {}) };
+    const phaseLoad: string[] = [];
     const monitor = new LoadMonitor(() => harness.children.filter((c) => c.proc.exitCode === null).map((c) => c.pid));
+    if (!settings.quick) {
+      process.stdout.write('waiting up to 60 s for other processes to go quiet (< 0.2 cores for 3 s)...\n');
+      const quiet = await waitForQuiet(monitor, 0.2, 3, 60);
+      if (!quiet) report.note('the machine did not go quiet before the run: other processes were busy, expect noisier figures');
+      monitor.lap();
+    }
     for (const phase of settings.phases) {
       process.stdout.write(`\n-- ${phase} (${fmt((Date.now() - started) / 1000, 0)} s elapsed)\n`);
       await PHASE_RUNNERS[phase](ctx);
+      const foreign = monitor.lap();
+      process.stdout.write(`  (other processes used ${fmt(foreign, 2)} cores during ${phase})\n`);
+      phaseLoad.push(`${phase} ${fmt(foreign, 2)}`);
     }
+    report.note(`cores used by other processes per phase: ${phaseLoad.join(', ')}`);
     const load = monitor.stop();
     report.note(
       `other processes on the machine used ${fmt(load.averageCores, 2)} cores on average during the run (peak ${fmt(load.peakCores, 2)} over 1 s); ` +

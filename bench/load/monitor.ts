@@ -29,6 +29,9 @@ export class LoadMonitor {
   private lastSystem = systemBusyTicks();
   private lastOwn = new Map<number, number>();
   private foreignTicks = 0;
+  private lapTicks = 0;
+  private lapStarted = Date.now();
+  private lastSampleTicks = 0;
   private peak = 0;
   private readonly started = Date.now();
 
@@ -54,7 +57,23 @@ export class LoadMonitor {
     const foreign = Math.max(0, system - this.lastSystem - own);
     this.lastSystem = system;
     this.foreignTicks += foreign;
+    this.lapTicks += foreign;
+    this.lastSampleTicks = foreign;
     this.peak = Math.max(this.peak, foreign * TICK_SECONDS);
+  }
+
+  /** Average cores used by other processes since the previous lap (or the start). */
+  lap(): number {
+    const seconds = Math.max(1, (Date.now() - this.lapStarted) / 1000);
+    const cores = (this.lapTicks * TICK_SECONDS) / seconds;
+    this.lapTicks = 0;
+    this.lapStarted = Date.now();
+    return cores;
+  }
+
+  /** Cores used by other processes in the last one-second sample. */
+  lastSecond(): number {
+    return this.lastSampleTicks * TICK_SECONDS;
   }
 
   /** Stops sampling and summarises: average and peak (1 s) cores used by other processes. */
@@ -64,4 +83,15 @@ export class LoadMonitor {
     const seconds = Math.max(1, (Date.now() - this.started) / 1000);
     return { averageCores: (this.foreignTicks * TICK_SECONDS) / seconds, peakCores: this.peak };
   }
+}
+
+/** Waits (at most `maxSeconds`) until other processes use under `cores` cores for `quietSeconds` in a row. */
+export async function waitForQuiet(monitor: LoadMonitor, cores: number, quietSeconds: number, maxSeconds: number): Promise<boolean> {
+  let quiet = 0;
+  for (let waited = 0; waited < maxSeconds; waited++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    quiet = monitor.lastSecond() < cores ? quiet + 1 : 0;
+    if (quiet >= quietSeconds) return true;
+  }
+  return false;
 }
