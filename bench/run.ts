@@ -2,7 +2,7 @@
  * Entry point of `npm run bench`: starts the fake upstream, floor proxy and gateway as children, runs the
  * selected phases, prints tables and writes bench/RESULTS.md. See bench/profile.md for --cpu-prof.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type Phase } from './args.js';
 import { findGateway, Harness, ROOT, type Target } from './harness.js';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const onSignal = (): void => {
     killAllNow();
+    rmSync(harness.dir, { recursive: true, force: true });
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
