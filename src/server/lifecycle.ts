@@ -1,5 +1,7 @@
 /** Process signals: SIGTERM/SIGINT drain and exit; SIGHUP or a change of the rule file reloads it. */
 import { ConfigError, formatIssue } from '../errors.js';
+import { abortStream } from '../upstream/response-pipe.js';
+import { sendError } from './local-reply.js';
 import { watchConfig } from '../team/config-watch.js';
 import { unsafeBinding } from '../team/safe-binding.js';
 import type { RunningGateway } from './start.js';
@@ -26,18 +28,26 @@ export function reload(running: RunningGateway, configPath: string): boolean {
   }
 }
 
-/** Stops accepting, lets in-flight requests finish up to the grace period, then closes them and resolves. */
+/**
+ * Drains: new API requests get 503 and /healthz answers 503 "draining" while the listener stays open for
+ * health checks; in-flight requests may finish until the grace period ends. Then streams still running get
+ * an SSE error event, requests still waiting get a 503 error, and the server closes. Resolves when closed.
+ */
 export async function drain(running: RunningGateway): Promise<void> {
   const gw = running.gateway;
   gw.draining = true;
-  running.server.close();
   running.server.closeIdleConnections();
   const deadline = Date.now() + gw.plan.server.shutdownGraceMs;
-  while (gw.inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (gw.inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  const closed: Promise<unknown>[] = [];
   for (const res of gw.inflight) {
-    if (res.headersSent) res.end('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"the gateway is shutting down"}}\n\n');
-    res.socket?.destroy();
+    if (!res.destroyed) closed.push(new Promise((r) => res.once('close', r)));
+    if (abortStream(res, 'overloaded_error', 'the gateway is shutting down')) continue;
+    if (!res.headersSent) sendError(res, 503, 'overloaded_error', 'the gateway is shutting down; retry shortly', 'shutdown');
+    else res.destroy();
   }
+  // Let the error events reach the clients before the sockets are closed.
+  await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000).unref())]);
   await running.close();
 }
 

@@ -11,8 +11,21 @@ import type { BufferedBody, ResponseHead, Stage } from '../pipeline/stage.js';
 import { withoutHopByHop } from './outgoing-headers.js';
 import { formatEvent, SseReader, type SseEvent } from './sse-reader.js';
 
-/** Why a streamed answer ended. */
-export type StreamOutcome = 'complete' | 'broken' | 'idle' | 'client_gone';
+/** Why a streamed answer ended (`shutdown`: cut by the gateway's drain deadline). */
+export type StreamOutcome = 'complete' | 'broken' | 'idle' | 'client_gone' | 'shutdown';
+
+/** Streams in flight, so a drain can end them through the same path as any other cut stream. */
+const streaming = new WeakMap<ServerResponse, (type: AnthropicErrorType, message: string) => void>();
+
+/**
+ * Ends the SSE stream being piped to `res` with an Anthropic error event and closes it. Returns false when
+ * `res` carries no stream in flight (not started, buffered, or already over).
+ */
+export function abortStream(res: ServerResponse, type: AnthropicErrorType, message: string): boolean {
+  const abort = streaming.get(res);
+  abort?.(type, message);
+  return abort !== undefined;
+}
 
 const DROP_RESPONSE = new Set(['content-length', 'content-encoding']);
 
@@ -43,10 +56,11 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
     const finish = (outcome: StreamOutcome, errType?: AnthropicErrorType, message?: string): void => {
       if (finished) return;
       finished = true;
+      streaming.delete(res);
       clearTimeout(idle);
       upstreamRes.removeListener('data', onData);
       if (outcome !== 'complete') upstreamRes.destroy();
-      if (outcome === 'broken' || outcome === 'idle') {
+      if (outcome === 'broken' || outcome === 'idle' || outcome === 'shutdown') {
         // Never let a cut stream look complete: send Anthropic's error event, then close the connection.
         if (!res.destroyed) res.end(formatEvent('error', errorBody(errType ?? 'api_error', message ?? 'upstream stream ended early')), () => res.socket?.destroy());
       } else if (outcome === 'complete') res.end();
@@ -78,6 +92,7 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
       }
     };
     armIdle();
+    streaming.set(res, (type, message) => finish('shutdown', type, message));
     upstreamRes.on('data', onData);
     upstreamRes.once('end', () => {
       const rest = reader.rest();
@@ -126,11 +141,11 @@ export function sendBuffered(ctx: RequestContext, upstreamRes: IncomingMessage, 
       const head = headFor(ctx, upstreamRes, stages);
       head.status = body.status;
       head.headers['content-length'] = String(body.raw.length);
-      if (!res.destroyed) {
-        res.writeHead(head.status, head.headers);
-        res.end(body.raw);
-      }
-      resolve(res.destroyed ? 'client_gone' : 'complete');
+      // The client may be gone, or a drain may have answered for us, while the body was buffered.
+      if (res.destroyed || res.headersSent) return resolve('client_gone');
+      res.writeHead(head.status, head.headers);
+      res.end(body.raw);
+      resolve('complete');
     });
   });
 }

@@ -93,7 +93,7 @@ describe('properties over random bodies', () => {
           assert.equal(typeof j.error.message, 'string');
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
     assert.equal((await send(gw.url, { method: 'GET', path: '/healthz' })).status, 200);
   });
@@ -111,7 +111,7 @@ describe('properties over random bodies', () => {
         assert.ok(got, 'nothing reached the upstream');
         assert.ok(got.equals(raw), 'the upstream received different bytes');
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });
