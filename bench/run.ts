@@ -87,8 +87,8 @@ async function main(): Promise<void> {
     const phaseLoad: string[] = [];
     const monitor = new LoadMonitor(() => harness.children.filter((c) => c.proc.exitCode === null).map((c) => c.pid));
     if (!settings.quick) {
-      process.stdout.write('waiting up to 60 s for other processes to go quiet (< 0.2 cores for 3 s)...\n');
-      const quiet = await waitForQuiet(monitor, 0.2, 3, 60);
+      process.stdout.write('waiting up to 30 s for other processes to go quiet (< 0.2 cores for 3 s)...\n');
+      const quiet = await waitForQuiet(monitor, 0.2, 3, 30);
       if (!quiet) report.note('the machine did not go quiet before the run: other processes were busy, expect noisier figures');
       monitor.lap();
     }

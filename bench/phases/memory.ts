@@ -8,7 +8,7 @@ import type { Target } from '../harness.js';
 import { streamOnce, type StreamTiming } from '../load/stream.js';
 import { rssMb } from '../servers/children.js';
 import { fmt } from '../stats.js';
-import type { Context } from './context.js';
+import { prime, type Context } from './context.js';
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,7 +28,9 @@ async function measure(target: Target, streams: number, settleSeconds: number): 
   if (pid === undefined) throw new Error(`${target.name} has no pid`);
   await delay(1000);
   const idle = rssMb(pid);
-  const spec = buildCase('a', '50k', true, `memory-${target.name}`);
+  const passthrough = buildCase('a', '50k', true, `memory-${target.name}`);
+  const sticky = buildCase('d', '50k', true, `memory-${target.name}`);
+  await prime(target, sticky);
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   let opened = 0;
   let peak = idle;
@@ -42,8 +44,8 @@ async function measure(target: Target, streams: number, settleSeconds: number): 
   let results: (StreamTiming | undefined)[];
   try {
     results = await Promise.all(
-      Array.from({ length: streams }, () =>
-        streamOnce(agent, target.url, spec, () => {
+      Array.from({ length: streams }, (_, i) =>
+        streamOnce(agent, target.url, i % 2 === 0 ? passthrough : sticky, () => {
           opened++;
         }).catch(() => undefined),
       ),
@@ -91,7 +93,7 @@ export async function runMemory(ctx: Context): Promise<void> {
     await ctx.harness.configureUpstream({ eventGapMs: 0 });
   }
   ctx.report.table({
-    title: `Memory (VmRSS MB) with ${streams} concurrent slow streams (${events} events ${gapMs} ms apart, 50 KB requests)`,
+    title: `Memory (VmRSS MB) with ${streams} concurrent slow streams (${events} events ${gapMs} ms apart, 50 KB requests, half passthrough, half sticky MiniMax)`,
     note: `"after" is read once RSS is back within 20% of idle, or ${ctx.settings.settleSeconds} s after the streams end.`,
     headers: ['process', 'idle', 'peak', 'after', 'after vs idle', 'settle s', 'streams opened', 'completed'],
     rows,
