@@ -17,11 +17,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DIR="${MMEXEC_DIR:-$ROOT}"
 cd "$DIR"
+# KEY=value lines of .env, like `mmexec serve` reads them: variables already set (non-empty) win.
 if [[ -f .env ]]; then
-  set -a
-  # shellcheck disable=SC1091
-  . ./.env
-  set +a
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    [[ "$line" =~ ^[[:space:]]*(export[[:space:]]+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
+    key="${BASH_REMATCH[2]}"
+    value="${BASH_REMATCH[3]}"
+    if [[ "$value" =~ ^\"(.*)\"$ || "$value" =~ ^\'(.*)\'$ ]]; then value="${BASH_REMATCH[1]}"; fi
+    if [[ -z "${!key:-}" ]]; then export "$key=$value"; fi
+  done <.env
 fi
 PID_FILE="${MMEXEC_PID_FILE:-$DIR/mmexec.pid}"
 LOG="${MMEXEC_LOG:-$DIR/mmexec.log}"

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { freePort } from '../support/free-port.js';
+import { ROOT } from './cli.js';
+
+function startSh(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile('bash', [`${ROOT}start.sh`, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr });
+    });
+  });
+}
+
+describe('start.sh', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmexec-start-'));
+  const pidFile = join(dir, 'mmexec.pid');
+  const env = { MMEXEC_DIR: dir, PORT: '', MMEXEC_CONFIG: '', MMEXEC_PID_FILE: '', MMEXEC_LOG: '' };
+  let port = 0;
+
+  before(async () => {
+    port = await freePort();
+    writeFileSync(join(dir, 'gateway.yaml'), 'version: 1\nserver: { port: "${PORT}" }\nstate: { store: memory }\nupstreams:\n  anthropic: { url: "http://127.0.0.1:9" }\nroutes:\n  - { name: all, upstream: anthropic }\n');
+    writeFileSync(join(dir, '.env'), `PORT=${port}\nMMEXEC_CONFIG=gateway.yaml\n`);
+  });
+  after(() => {
+    // Only the gateway this test started, by its recorded pid.
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      if (pid > 0) try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts the gateway in the background from .env and writes a PID file', async () => {
+    const r = await startSh([], env);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, new RegExp(`mmexec started \\(pid \\d+\\) on http://127.0.0.1:${port}`));
+    assert.ok(existsSync(pidFile));
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(health.status, 200);
+  });
+
+  it('reports the running gateway with --status and does not start a second one', async () => {
+    const pid = readFileSync(pidFile, 'utf8').trim();
+    const s = await startSh(['--status'], env);
+    assert.equal(s.code, 0, s.out);
+    assert.match(s.out, new RegExp(`running \\(pid ${pid}\\) on http://127.0.0.1:${port}: .*"status":"ok"`));
+    const again = await startSh([], env);
+    assert.match(again.out, new RegExp(`already running \\(pid ${pid}\\)`));
+  });
+
+  it('stops it with --stop, removes the PID file, and --status then says it is not running', async () => {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const r = await startSh(['--stop'], env);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /mmexec stopped/);
+    assert.equal(existsSync(pidFile), false);
+    assert.throws(() => process.kill(pid, 0));
+    const s = await startSh(['--status'], env);
+    assert.equal(s.code, 3);
+    assert.match(s.out, /not running/);
+  });
+});
