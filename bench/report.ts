@@ -102,8 +102,9 @@ export function renderText(table: Table): string {
 export function renderMarkdown(table: Table): string {
   const out = [`### ${table.title}`, ''];
   if (table.note) out.push(table.note, '');
-  out.push(`| ${table.headers.join(' | ')} |`, `|${table.headers.map(() => '---').join('|')}|`);
-  for (const row of table.rows) out.push(`| ${row.join(' | ')} |`);
+  const cells = (row: string[]): string => `| ${row.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  out.push(cells(table.headers), `|${table.headers.map(() => '---').join('|')}|`);
+  for (const row of table.rows) out.push(cells(row));
   return out.join('\n');
 }
 
