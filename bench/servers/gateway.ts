@@ -38,7 +38,7 @@ export function gatewayEntry(root: string): GatewayEntry | undefined {
     };
   }
   if (existsSync(join(root, 'src/cli/main.ts'))) {
-    return { nodeArgs: ['--import', 'tsx', join(root, 'src/cli/main.ts')], description: 'node --import tsx src/cli/main.ts' };
+    return { nodeArgs: ['--import', 'tsx', join(root, 'src/cli/main.ts')], description: 'node --import tsx src/cli/main.ts (no build found: the tsx loader adds ~35 MB RSS and start-up work; `npm run build` to bench the built JS)' };
   }
   return undefined;
 }
