@@ -1,5 +1,6 @@
 /** Compiles equals / prefix / regex / glob matchers once, for conditions and transforms. */
 import type { TextMatchConfig } from '../config/types.js';
+import { backtrackRisk } from './regex-safety.js';
 
 /** The span a matcher found, in the original text. */
 export interface Span {
@@ -21,7 +22,8 @@ const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/;
 
 /** Compiles a regex source, or returns the reason it is not acceptable. */
 export function compileRegex(source: string, ignoreCase = false): RegExp | string {
-  if (NESTED_QUANTIFIER.test(source)) return `regex /${source}/ nests quantifiers and could backtrack catastrophically`;
+  const risk = NESTED_QUANTIFIER.test(source) ? 'it nests quantifiers' : backtrackRisk(source);
+  if (risk) return `regex /${source}/ could backtrack catastrophically: ${risk}`;
   try {
     return new RegExp(source, ignoreCase ? 'iu' : 'u');
   } catch (err) {
