@@ -1,4 +1,5 @@
 /** Loads a rule file and the rule files it includes: parse, expand environment, validate. */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
@@ -11,6 +12,8 @@ export interface LoadedConfig {
   config: Config;
   /** The main file and every included file, absolute. */
   files: string[];
+  /** SHA-256 (16 hex digits) of the text of every file, for /healthz and reload logs. */
+  digest: string;
   /** Directory of the main file (relative paths in the config resolve against it). */
   baseDir: string;
   /** Builds an issue at `path` of the merged config (routes of included files point into their file). */
@@ -37,6 +40,7 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
 
   const raw = main.value as Omit<Config, 'routes'> & { routes: Array<RouteConfig | { include: string }> };
   const files = [abs];
+  const digest = createHash('sha256').update(main.text);
   const routes: RouteConfig[] = [];
   const origins: Array<{ src: YamlSource; path: DocPath }> = [];
   raw.routes.forEach((item, i) => {
@@ -55,6 +59,7 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
     issues.push(...incIssues);
     if (incIssues.length > 0) return;
     files.push(target);
+    digest.update(inc.text);
     const incRoutes = (inc.value as { routes: RouteConfig[] }).routes;
     incRoutes.forEach((r, j) => {
       routes.push(r);
@@ -73,5 +78,5 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
     }
     return { file: src.file, ...src.locate(local), path: formatPath(local), message };
   };
-  return { config: { ...raw, routes }, files, baseDir, issueAt };
+  return { config: { ...raw, routes }, files, digest: digest.digest('hex').slice(0, 16), baseDir, issueAt };
 }

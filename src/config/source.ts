@@ -17,6 +17,8 @@ export interface YamlSource {
    */
   locate(path: DocPath, opts?: { key?: boolean }): { line: number; column: number };
   issues: ConfigIssue[];
+  /** The file's text as read. */
+  text: string;
 }
 
 /** Formats a path as `routes[2].upstream`. */
@@ -59,7 +61,7 @@ export function readYamlSource(file: string, displayName: string, env: NodeJS.Pr
     return { line: 1, column: 1 };
   };
   const value = issues.length > 0 ? undefined : doc.toJS({ maxAliasCount: 100 });
-  return { file: displayName, value, locate, issues };
+  return { file: displayName, value, locate, issues, text: source };
 }
 
 function expandScalars(doc: Document, env: NodeJS.ProcessEnv, onMissing: (node: Node, names: string[]) => void): void {

@@ -1,6 +1,4 @@
 /** Compiles a validated configuration into a frozen plan. Anything that can fail fails here, with a position. */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { compileCondition } from '../conditions/compile-condition.js';
@@ -56,7 +54,7 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
   const port = Number(server.port ?? 9099);
   const state = cfg.state ?? {};
   const plan: Plan = {
-    digest: digestOf(loaded.files),
+    digest: loaded.digest,
     files: loaded.files,
     server: {
       host: server.host ?? '127.0.0.1',
@@ -122,11 +120,6 @@ function expandHome(dir: string, base: string): string {
   return resolve(base, dir);
 }
 
-function digestOf(files: readonly string[]): string {
-  const h = createHash('sha256');
-  for (const f of files) h.update(readFileSync(f));
-  return h.digest('hex').slice(0, 16);
-}
 
 /** Freezes plain objects and arrays; class instances (agents, regexes, maps) are left alone. */
 function deepFreeze<T>(value: T): T {

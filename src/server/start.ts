@@ -90,7 +90,6 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     await close();
     throw new Error(`upstream "${loop}" points at this gateway (port ${addr.port}); it would loop. Set its URL to the real upstream (e.g. ANTHROPIC_UPSTREAM_URL), not ANTHROPIC_BASE_URL.`);
   }
-  log.info(`mmexec ${VERSION} listening on http://${host}:${addr.port}`, { config: plan.files[0], digest: plan.digest, routes: plan.routes.length, state: store.kind });
   return { url: `http://${host}:${addr.port}`, port: addr.port, gateway, server, close };
 }
 

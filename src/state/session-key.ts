@@ -28,7 +28,7 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 /** Claude Code sends metadata.user_id as a JSON string holding device_id and session_id. */
 function fromMetadata(body: MessagesBody | undefined, key: string): string | undefined {
   const raw = (body?.metadata as { user_id?: unknown } | undefined)?.user_id;
-  if (typeof raw !== 'string' || raw.length > 4096 || !raw.startsWith('{')) return undefined;
+  if (typeof raw !== 'string' || !raw.startsWith('{')) return undefined;
   try {
     const v = (JSON.parse(raw) as Record<string, unknown>)[key];
     return typeof v === 'string' ? v : undefined;
