@@ -37,6 +37,16 @@ export class RequestBody {
     return this.small.get(key);
   }
 
+  /** Byte span of a top-level value, from the scan. */
+  span(key: string): ValueSpan | undefined {
+    return this.top().keys.get(key);
+  }
+
+  /** Byte spans of the messages, from the scan (empty when messages is not an array). */
+  messageSpans(): ValueSpan[] {
+    return this.top().elements ?? [];
+  }
+
   /** Number of messages (0 when messages is missing or not an array). */
   messageCount(): number {
     if (this.parsed) return Array.isArray(this.parsed.messages) ? this.parsed.messages.length : 0;
@@ -88,11 +98,15 @@ export class RequestBody {
     const encoded = Buffer.from(JSON.stringify(value));
     const close = this.bytes.lastIndexOf(0x7d);
     const member = Buffer.from(`${top.keys.size > 0 ? ',' : ''}${JSON.stringify(key)}:`);
-    this.bytes = span
-      ? Buffer.concat([this.bytes.subarray(0, span.start), encoded, this.bytes.subarray(span.end)])
-      : Buffer.concat([this.bytes.subarray(0, close), member, encoded, this.bytes.subarray(close)]);
-    this.index = undefined;
-    this.small.clear();
+    if (span) {
+      this.bytes = Buffer.concat([this.bytes.subarray(0, span.start), encoded, this.bytes.subarray(span.end)]);
+      shiftIndex(top, span, encoded.length);
+    } else {
+      this.bytes = Buffer.concat([this.bytes.subarray(0, close), member, encoded, this.bytes.subarray(close)]);
+      const start = close + member.length;
+      top.keys.set(key, { start, end: start + encoded.length });
+    }
+    this.small.delete(key);
     this.changedBytes = true;
   }
 
@@ -112,4 +126,19 @@ export class RequestBody {
     }
     return this.bytes;
   }
+}
+
+/** Moves the spans of an index after `replaced` was rewritten to `length` bytes. */
+function shiftIndex(index: TopLevelIndex, replaced: ValueSpan, length: number): void {
+  const delta = length - (replaced.end - replaced.start);
+  const oldEnd = replaced.end;
+  replaced.end = replaced.start + length;
+  const move = (s: ValueSpan): void => {
+    if (s.start >= oldEnd) {
+      s.start += delta;
+      s.end += delta;
+    }
+  };
+  for (const s of index.keys.values()) if (s !== replaced) move(s);
+  for (const s of index.elements ?? []) move(s);
 }

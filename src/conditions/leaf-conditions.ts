@@ -1,7 +1,6 @@
 /** The leaf conditions of `when`: each compiles its parameters once into a test on the request context. */
 import type { ConditionConfig, StickyScope } from '../config/types.js';
 import type { DocPath } from '../config/source.js';
-import { findLastUserText } from '../pipeline/messages.js';
 import type { CompileContext } from '../plan/compile-context.js';
 import { compileRegex, compileTextMatch, globToRegExp } from '../plan/text-match.js';
 import type { Condition, TraceLine } from '../plan/types.js';
@@ -35,7 +34,7 @@ const lastUserText: LeafCompiler = (params, cc, path, negated) => {
   if (typeof match === 'string') return void cc.error([...path, 'regex'], match);
   const what = cfg.equals !== undefined ? `equals ${quote(cfg.equals)}` : cfg.prefix !== undefined ? `starts with ${quote(cfg.prefix)}` : `matches /${cfg.regex}/`;
   return leaf(`last user text ${what}`, (ctx) => {
-    const at = ctx.body ? findLastUserText(ctx.body) : undefined;
+    const at = ctx.lastUserText();
     const span = at ? match(at.text) : undefined;
     if (span && at && !negated) ctx.trigger = { ...at, ...span };
     return { ok: span !== undefined, detail: `text ${quote(at?.text)}` };
@@ -83,7 +82,7 @@ const model: LeafCompiler = (params, cc, path) => {
 };
 
 const stream: LeafCompiler = (params) =>
-  leaf(`stream is ${String(params)}`, (ctx) => ({ ok: (ctx.body?.stream === true) === params }));
+  leaf(`stream is ${String(params)}`, (ctx) => ({ ok: (ctx.field('stream') === true) === params }));
 
 const sticky: LeafCompiler = (params) => {
   const cfg = typeof params === 'object' && params !== null ? (params as { scope?: StickyScope; equals?: string; set?: boolean }) : typeof params === 'string' ? { equals: params } : { set: params as boolean };

@@ -8,7 +8,8 @@ import type { CompiledRoute, CompiledUpstream, Plan } from '../plan/types.js';
 import type { StateStore } from '../state/store.js';
 import type { TeamRequest } from '../team/admit.js';
 import type { ThinkingStore } from '../thinking/thinking-store.js';
-import { requestedModel, type MessagesBody, type TextLocation } from './messages.js';
+import type { RequestBody } from '../body/request-body.js';
+import { lastUserTextOf, type MessagesBody, type TextLocation } from './messages.js';
 
 /** Long-lived services a request may use. */
 export interface Services {
@@ -38,10 +39,6 @@ export interface Timings {
 
 /** Everything known about one request as it moves through the pipeline. */
 export class RequestContext {
-  /** The body parsed from `raw`; undefined when the request has no JSON object body. */
-  readonly body: MessagesBody | undefined;
-  /** True once a stage changed the body: the upstream then gets a re-serialised body. */
-  changed = false;
   session: string | undefined;
   client: string | undefined;
   /** Client identity and budget readings; set only when the plan has clients. */
@@ -69,12 +66,47 @@ export class RequestContext {
     readonly url: string,
     readonly headers: IncomingHttpHeaders,
     readonly raw: Buffer,
-    body: MessagesBody | undefined,
+    /** The JSON object body, parsed only as far as needed; undefined when the request has none. */
+    readonly payload: RequestBody | undefined,
     timings: Timings,
   ) {
-    this.body = body;
-    this.requestedModel = requestedModel(body);
+    const model = payload?.field('model');
+    this.requestedModel = typeof model === 'string' ? model : undefined;
     this.timings = timings;
+  }
+
+  /**
+   * The whole body as an object. Reading it parses the full body once: routing code uses `field` and
+   * `lastUserText` instead, so untouched requests are never fully parsed.
+   */
+  get body(): MessagesBody | undefined {
+    return this.payload?.json;
+  }
+
+  /** A top-level body field, without parsing the rest. */
+  field(key: string): unknown {
+    return this.payload?.field(key);
+  }
+
+  /** Sets a top-level body field (spliced into the bytes when the body has not been parsed). */
+  setField(key: string, value: unknown): void {
+    this.payload?.setField(key, value);
+  }
+
+  /** True once a stage changed the body. */
+  get changed(): boolean {
+    return this.payload?.changed ?? false;
+  }
+
+  private lastText: TextLocation | undefined | null = null;
+
+  /** The last user text (last text block of the last message), read once from the last message alone. */
+  lastUserText(): TextLocation | undefined {
+    if (this.lastText === null) {
+      const p = this.payload;
+      this.lastText = p ? lastUserTextOf(p.lastMessage(), p.messageCount() - 1) : undefined;
+    }
+    return this.lastText;
   }
 
   /** The path without query string. */
@@ -85,17 +117,18 @@ export class RequestContext {
 
   /** Records that a stage changed the body. */
   markChanged(): void {
-    this.changed = true;
+    this.payload?.markChanged();
   }
 
   /** The model sent upstream: the body's model after transforms. */
   get upstreamModel(): string | undefined {
-    return typeof this.body?.model === 'string' ? this.body.model : undefined;
+    const model = this.payload?.field('model');
+    return typeof model === 'string' ? model : undefined;
   }
 
   /** The bytes to send upstream: the client's exact bytes unless a stage changed the body. */
   outgoingBody(): Buffer {
-    return this.changed && this.body ? Buffer.from(JSON.stringify(this.body)) : this.raw;
+    return this.payload ? this.payload.outgoing() : this.raw;
   }
 
   /** A child logger carrying the request id. */

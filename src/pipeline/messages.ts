@@ -40,8 +40,11 @@ export interface TextLocation {
 export function findLastUserText(body: MessagesBody): TextLocation | undefined {
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) return undefined;
-  const index = messages.length - 1;
-  const last = messages[index] as Partial<Message> | null;
+  return lastUserTextOf(messages[messages.length - 1] as Partial<Message> | null, messages.length - 1);
+}
+
+/** The last user text of one message (the last message, found at `index`). */
+export function lastUserTextOf(last: Partial<Message> | null | undefined, index: number): TextLocation | undefined {
   if (!last || typeof last !== 'object') return undefined;
   if (typeof last.content === 'string') return { message: index, block: -1, text: last.content };
   if (!Array.isArray(last.content)) return undefined;
@@ -61,7 +64,4 @@ export function replaceText(body: MessagesBody, at: TextLocation, text: string):
   else (msg.content as ContentBlock[])[at.block]!.text = text;
 }
 
-/** The model the body asks for, if it is a string. */
-export function requestedModel(body: MessagesBody | undefined): string | undefined {
-  return typeof body?.model === 'string' ? body.model : undefined;
-}
+

@@ -86,7 +86,7 @@ export async function simulate(plan: Plan, input: SimulationInput, env: NodeJS.P
     const now = performance.now();
     const body = parseBody(input.method, input.path, input.raw);
     const ctx = new RequestContext('req_explain', plan, services, input.method, input.path, input.headers, input.raw, body, { start: now, bodyEnd: now });
-    ctx.session = input.session ?? findSession(plan.sessions.sources, input.headers, body);
+    ctx.session = input.session ?? findSession(plan.sessions.sources, input.headers, () => body?.field('metadata'));
     out.session = ctx.session;
     for (const [scope, value] of Object.entries(input.sticky ?? {}) as Array<[StickyScope, string]>) {
       const at = scopeKey(ctx, scope);

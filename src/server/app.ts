@@ -1,5 +1,6 @@
 /** The express app: the gateway's own endpoints, then everything else through the pipeline. */
 import { timingSafeEqual, createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
 import { errorBody } from '../errors.js';
 import type { Gateway } from './gateway.js';
@@ -54,8 +55,24 @@ export function createApp(gw: Gateway): Express {
     res.json(await buildStatus(gw));
   });
 
-  app.use((req: Request, res: Response) => {
-    void handleRequest(gw, req, res);
+  app.all([...OWN_PATHS], (req: Request, res: Response) => {
+    res.status(405).json(errorBody('invalid_request_error', `${req.method} is not allowed on ${req.path}`));
   });
   return app;
+}
+
+const OWN = new Set<string>(OWN_PATHS);
+
+/**
+ * The server's request handler: the gateway's own endpoints go through the express app, everything else
+ * straight into the pipeline (no router work on the proxied path).
+ */
+export function createHandler(gw: Gateway): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = createApp(gw);
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    if (OWN.has(q < 0 ? url : url.slice(0, q))) app(req, res);
+    else void handleRequest(gw, req, res);
+  };
 }

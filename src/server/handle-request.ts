@@ -18,11 +18,20 @@ import { parseBody } from './parse-body.js';
 import { readBody } from './read-body.js';
 import { recordRequest } from './record-request.js';
 
+const ID_PREFIX = `req_${randomBytes(6).toString('hex')}`;
+let sequence = 0;
+
+/** Request ids: a random per-process prefix and a counter (unique without a random draw per request). */
+function nextRequestId(): string {
+  sequence = (sequence + 1) % 0x1000000000000;
+  return ID_PREFIX + sequence.toString(16).padStart(12, '0');
+}
+
 /** Handles one proxied request. Never rejects. */
 export async function handleRequest(gw: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const start = performance.now();
   const plan = gw.plan;
-  const id = `req_${randomBytes(12).toString('hex')}`;
+  const id = nextRequestId();
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const headers = { ...req.headers };
@@ -40,7 +49,8 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     const bodyEnd = performance.now();
     const path = url.split('?', 1)[0]!;
     ctx = new RequestContext(id, plan, gw.services, method, url, headers, raw, parseBody(method, path, raw), { start, bodyEnd });
-    ctx.session = findSession(plan.sessions.sources, headers, ctx.body);
+    const c = ctx;
+    ctx.session = findSession(plan.sessions.sources, headers, () => c.field('metadata'));
     if (plan.clients.length > 0) await admitClient(ctx);
     await loadSticky(ctx);
     const route = await selectRoute(ctx);

@@ -24,7 +24,7 @@ export function sendLocalReply(ctx: RequestContext, res: ServerResponse, reply: 
     const buf = Buffer.from(JSON.stringify(errorBody(reply.errorType as AnthropicErrorType, text, ctx.id)));
     res.writeHead(reply.status, { ...base, 'content-type': 'application/json', 'content-length': buf.length });
     res.end(buf);
-  } else if (ctx.body?.stream === true) {
+  } else if (ctx.field('stream') === true) {
     res.writeHead(reply.status, { ...base, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.end(messageEvents(ctx, text));
   } else {

@@ -1,6 +1,6 @@
 /** Starts a gateway: load and compile the rule file, open the store, listen, and refuse obvious loops. */
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config/load.js';
 import { formatIssue } from '../errors.js';
@@ -12,7 +12,7 @@ import { createStore } from '../state/create-store.js';
 import { unsafeBinding } from '../team/safe-binding.js';
 import { ThinkingStore } from '../thinking/thinking-store.js';
 import { VERSION } from '../version.js';
-import { createApp } from './app.js';
+import { createHandler } from './app.js';
 import { answerClientErrors } from './client-error.js';
 import { Gateway } from './gateway.js';
 
@@ -66,7 +66,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   });
   const instanceId = randomBytes(8).toString('hex');
   const gateway = new Gateway(plan, { store, thinking, recorder, log, instanceId, env }, metrics.registry, VERSION);
-  const server = createApp(gateway).listen(opts.port ?? plan.server.port, opts.host ?? plan.server.host);
+  const server = createServer(createHandler(gateway)).listen(opts.port ?? plan.server.port, opts.host ?? plan.server.host);
   answerClientErrors(server);
   server.keepAliveTimeout = 75_000;
   server.headersTimeout = 80_000;

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LruMap } from './lru-map.js';
 import type { StateNamespace, StateStore } from './store.js';
 
 interface Record_ {
@@ -50,7 +51,24 @@ export class FileStore implements StateStore {
     this.made.add(dir);
   }
 
+  /**
+   * Sticky records this process has read or written (null = no file). The file store serves one gateway
+   * process, so its own writes are the only changes; this saves a file open on every request.
+   */
+  private readonly cache = new LruMap<string, Record_ | null>(10_000);
+
   private async read(ns: StateNamespace, key: string): Promise<Record_ | undefined> {
+    if (!ns.startsWith('sticky:')) return this.readFile(ns, key);
+    const k = `${ns}/${key}`;
+    let rec = this.cache.get(k);
+    if (rec === undefined) {
+      rec = (await this.readFile(ns, key)) ?? null;
+      this.cache.set(k, rec);
+    }
+    return rec && (rec.expires_at === null || rec.expires_at > this.now()) ? rec : undefined;
+  }
+
+  private async readFile(ns: StateNamespace, key: string): Promise<Record_ | undefined> {
     const p = this.pathOf(ns, key);
     const file = join(p.dir, p.file);
     let text: string;
@@ -77,6 +95,7 @@ export class FileStore implements StateStore {
     const tmp = join(p.dir, `.${p.file}.${randomBytes(6).toString('hex')}.tmp`);
     await writeFile(tmp, JSON.stringify(rec), { mode: 0o600 });
     await rename(tmp, join(p.dir, p.file));
+    if (ns.startsWith('sticky:')) this.cache.set(`${ns}/${key}`, rec);
   }
 
   async get(ns: StateNamespace, key: string): Promise<string | undefined> {
@@ -92,6 +111,7 @@ export class FileStore implements StateStore {
   async delete(ns: StateNamespace, key: string): Promise<void> {
     const p = this.pathOf(ns, key);
     await rm(join(p.dir, p.file), { force: true });
+    if (ns.startsWith('sticky:')) this.cache.set(`${ns}/${key}`, null);
   }
 
   /** Thinking markers are empty files whose mtime is set to their expiry time. */

@@ -1,16 +1,18 @@
 /** Finds the session id of a request and validates it before it becomes a storage key or a file name. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayError } from '../errors.js';
-import type { MessagesBody } from '../pipeline/messages.js';
 import type { SessionSource } from '../plan/types.js';
 
 /** Letters, digits, `_`, `-` and `.` (not leading), at most 128 characters: safe as a file name and a key. */
 const VALID = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
-/** The session id, or undefined when no source has one. Throws session_invalid for an unsafe id. */
-export function findSession(sources: readonly SessionSource[], headers: IncomingHttpHeaders, body: MessagesBody | undefined): string | undefined {
+/**
+ * The session id, or undefined when no source has one. `metadata` reads the body's metadata field (only
+ * when a metadata source is reached). Throws session_invalid for an unsafe id.
+ */
+export function findSession(sources: readonly SessionSource[], headers: IncomingHttpHeaders, metadata: () => unknown): string | undefined {
   for (const s of sources) {
-    const value = s.kind === 'header' ? headerValue(headers[s.name]) : fromMetadata(body, s.key);
+    const value = s.kind === 'header' ? headerValue(headers[s.name]) : fromMetadata(metadata(), s.key);
     if (value === undefined || value === '') continue;
     if (!VALID.test(value)) {
       const where = s.kind === 'header' ? `header ${s.name}` : `metadata.user_id ${s.key}`;
@@ -26,8 +28,8 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 }
 
 /** Claude Code sends metadata.user_id as a JSON string holding device_id and session_id. */
-function fromMetadata(body: MessagesBody | undefined, key: string): string | undefined {
-  const raw = (body?.metadata as { user_id?: unknown } | undefined)?.user_id;
+function fromMetadata(metadata: unknown, key: string): string | undefined {
+  const raw = (metadata as { user_id?: unknown } | undefined)?.user_id;
   if (typeof raw !== 'string' || !raw.startsWith('{')) return undefined;
   try {
     const v = (JSON.parse(raw) as Record<string, unknown>)[key];

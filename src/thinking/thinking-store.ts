@@ -3,30 +3,12 @@
  * in the state store (with a TTL) and in a bounded in-process cache.
  */
 import { createHash } from 'node:crypto';
+import { LruMap } from '../state/lru-map.js';
 import type { StateStore } from '../state/store.js';
 
 /** Hex SHA-256 of a string. */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-/** A small LRU map: recently used keys survive, the oldest go first. */
-export class LruMap<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly capacity: number) {}
-  get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
-  }
 }
 
 /** One per gateway. */

@@ -11,7 +11,8 @@ export const minimaxThinkingToText: TransformDefinition = {
   compile: () => ({
     name: 'minimax-thinking-to-text',
     async onRequest(ctx) {
-      if (!ctx.body || !Array.isArray(ctx.body.messages)) return;
+      // A byte search rules out most requests without parsing the history.
+      if (!ctx.payload?.mayHoldThinking() || !ctx.body || !Array.isArray(ctx.body.messages)) return;
       const n = await convertForeignThinking(ctx.body, ctx.services.thinking);
       if (n === 0) return;
       keepThinkingValid(ctx.body);

@@ -30,9 +30,8 @@ export const setModel: TransformDefinition = {
     return {
       name: 'set-model',
       onRequest(ctx) {
-        if (!ctx.body || ctx.body.model === model) return;
-        ctx.body.model = model;
-        ctx.markChanged();
+        if (!ctx.payload || ctx.field('model') === model) return;
+        ctx.setField('model', model);
       },
     };
   },

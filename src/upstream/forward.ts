@@ -97,9 +97,8 @@ function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingM
 
 /** A fallback without a model of its own gets the client's model, not the one the failed upstream set. */
 function resetModel(ctx: RequestContext, next: CompiledUpstream): void {
-  if (next.model || !ctx.body || ctx.requestedModel === undefined || ctx.body.model === ctx.requestedModel) return;
-  ctx.body.model = ctx.requestedModel;
-  ctx.markChanged();
+  if (next.model || ctx.requestedModel === undefined || ctx.field('model') === ctx.requestedModel) return;
+  ctx.setField('model', ctx.requestedModel);
 }
 
 /** Retryable on the fallback: the upstream failed before sending any usable answer. */

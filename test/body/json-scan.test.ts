@@ -75,3 +75,18 @@ describe('lazily parsed request body', () => {
     assert.equal(new RequestBody(FIXTURES[1]!).mayHoldThinking(), FIXTURES[1]!.toString().includes('"type":"thinking"'));
   });
 });
+
+describe('splicing keeps the index right', () => {
+  it('reads every field and message correctly after the model changes length', () => {
+    for (const raw of FIXTURES) {
+      const body = new RequestBody(raw);
+      body.setField('model', 'a-much-longer-model-name-than-before');
+      const obj = JSON.parse(body.outgoing().toString()) as Record<string, unknown> & { messages: unknown[] };
+      assert.equal(obj.model, 'a-much-longer-model-name-than-before');
+      for (const key of Object.keys(obj)) assert.deepEqual(body.field(key), obj[key], key);
+      assert.deepEqual(body.lastMessage(), obj.messages.at(-1));
+      const fresh = scanTopLevel(body.outgoing(), 'messages');
+      assert.deepEqual(body.messageSpans(), fresh.elements);
+    }
+  });
+});

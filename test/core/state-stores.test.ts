@@ -84,13 +84,13 @@ describe('file store layout', () => {
 describe('session ids', () => {
   const sources = [{ kind: 'header', name: 'x-claude-code-session-id' }, { kind: 'metadata', key: 'session_id' }] as const;
   it('reads the header first, then metadata.user_id', () => {
-    assert.equal(findSession(sources, { 'x-claude-code-session-id': 'h-1' }, { metadata: { user_id: '{"session_id":"m-1"}' } }), 'h-1');
-    assert.equal(findSession(sources, {}, { metadata: { user_id: '{"device_id":"d","session_id":"m-1"}' } }), 'm-1');
-    assert.equal(findSession(sources, {}, { metadata: { user_id: 'not json' } }), undefined);
+    assert.equal(findSession(sources, { 'x-claude-code-session-id': 'h-1' }, () => ({ user_id: '{"session_id":"m-1"}' })), 'h-1');
+    assert.equal(findSession(sources, {}, () => ({ user_id: '{"device_id":"d","session_id":"m-1"}' })), 'm-1');
+    assert.equal(findSession(sources, {}, () => ({ user_id: 'not json' })), undefined);
   });
   for (const bad of ['../etc', 'a/b', 'a\u0000b', 'line\nbreak', '.hidden', 'x'.repeat(129)]) {
     it(`rejects the unsafe session id ${JSON.stringify(bad.slice(0, 20))}`, () => {
-      assert.throws(() => findSession(sources, { 'x-claude-code-session-id': bad }, undefined), (e: unknown) => e instanceof GatewayError && e.status === 400);
+      assert.throws(() => findSession(sources, { 'x-claude-code-session-id': bad }, () => undefined), (e: unknown) => e instanceof GatewayError && e.status === 400);
     });
   }
 });
