@@ -93,7 +93,7 @@ export async function runCpuProfile(
   ]);
   const spec = buildCase(target.caseId, target.sizeId, false, 'profile');
   await prime({ name: child.name, url: child.url }, spec);
-  await measureThroughput(loader, child.url, spec, 32, Math.min(2, target.seconds / 2), harness.dir);
+  await measureThroughput(loader, child.url, spec, 32, Math.min(2, Math.round(target.seconds / 2)), harness.dir);
   process.stdout.write(`profiling ${spec.label} at 32 connections for ${target.seconds} s (after a warm-up)...\n`);
   const startUs = monotonicUs();
   const sample = await measureThroughput(loader, child.url, spec, 32, target.seconds, harness.dir);

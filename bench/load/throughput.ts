@@ -17,7 +17,10 @@ export interface ThroughputSample {
 /** Which load generator drives the throughput runs. */
 export type Loader = 'autocannon' | 'wrk';
 
-/** Runs `seconds` of load at `connections` against `baseUrl` with one request spec. */
+/**
+ * Runs `seconds` of load (whole seconds: autocannon stops on its one-second sampling tick) at `connections`
+ * against `baseUrl` with one request spec; zero seconds does nothing.
+ */
 export async function measureThroughput(
   loader: Loader,
   baseUrl: string,
@@ -26,6 +29,8 @@ export async function measureThroughput(
   seconds: number,
   scratchDir: string,
 ): Promise<ThroughputSample> {
+  if (seconds <= 0) return { rps: Number.NaN, errors: 0, non2xx: 0 };
+  seconds = Math.max(1, Math.round(seconds));
   if (loader === 'wrk') return wrkRun(baseUrl, spec, connections, seconds, scratchDir);
   const result = await autocannon({
     url: baseUrl + spec.path,
