@@ -47,6 +47,23 @@ export class RequestBody {
     return this.top().elements ?? [];
   }
 
+  /** The bytes of a span of the current body. */
+  bytesOf(span: ValueSpan): Buffer {
+    return this.bytes.subarray(span.start, span.end);
+  }
+
+  /** Replaces message `i` of an unparsed body with `value`, splicing its bytes. */
+  replaceElement(i: number, value: unknown): void {
+    const top = this.top();
+    const span = top.elements?.[i];
+    if (!span || this.parsed) throw new Error('replaceElement needs an unparsed body with that message');
+    const encoded = Buffer.from(JSON.stringify(value));
+    this.bytes = Buffer.concat([this.bytes.subarray(0, span.start), encoded, this.bytes.subarray(span.end)]);
+    shiftIndex(top, span, encoded.length);
+    this.small.clear();
+    this.changedBytes = true;
+  }
+
   /** Number of messages (0 when messages is missing or not an array). */
   messageCount(): number {
     if (this.parsed) return Array.isArray(this.parsed.messages) ? this.parsed.messages.length : 0;
@@ -137,7 +154,7 @@ function shiftIndex(index: TopLevelIndex, replaced: ValueSpan, length: number): 
     if (s.start >= oldEnd) {
       s.start += delta;
       s.end += delta;
-    }
+    } else if (s.start <= replaced.start && s.end >= oldEnd) s.end += delta; // an enclosing span
   };
   for (const s of index.keys.values()) if (s !== replaced) move(s);
   for (const s of index.elements ?? []) move(s);

@@ -28,11 +28,20 @@ export function isSelfHashSignature(thinking: string, signature: string | undefi
 
 /** Converts foreign thinking blocks in place; returns how many blocks were converted or removed. */
 export async function convertForeignThinking(body: MessagesBody, store: ThinkingStore): Promise<number> {
-  const messages = body.messages;
-  if (!Array.isArray(messages)) return 0;
+  return Array.isArray(body.messages) ? (await convertMessages(body.messages as Message[], store)).count : 0;
+}
+
+/** What a conversion did: blocks converted or removed, and the messages it changed. */
+export interface Conversion {
+  count: number;
+  changed: Set<Message>;
+}
+
+/** Converts foreign thinking blocks of the given messages in place. */
+export async function convertMessages(messages: readonly Message[], store: ThinkingStore): Promise<Conversion> {
   const foreign: Candidate[] = [];
   const unknown: Candidate[] = [];
-  for (const message of messages as Message[]) {
+  for (const message of messages) {
     if (!message || message.role !== 'assistant' || !Array.isArray(message.content)) continue;
     message.content.forEach((block, index) => {
       if (!block || block.type !== 'thinking') return;
@@ -58,9 +67,9 @@ export async function convertForeignThinking(body: MessagesBody, store: Thinking
     if (sig) store.verdicts.set(sig, seen[i]!);
     if (seen[i]) foreign.push(c);
   });
-  if (foreign.length === 0) return 0;
+  if (foreign.length === 0) return { count: 0, changed: new Set() };
   replaceBlocks(foreign);
-  return foreign.length;
+  return { count: foreign.length, changed: new Set(foreign.map((c) => c.message)) };
 }
 
 /** Replaces each candidate by a text block at the same position, or removes it when its text is empty. */

@@ -1,5 +1,6 @@
-/** The `minimax-thinking-to-text` request transform (see src/thinking/convert.ts). */
+/** The `minimax-thinking-to-text` request transform (see src/thinking/convert.ts and convert-body.ts). */
 import { convertForeignThinking, keepThinkingValid } from '../thinking/convert.js';
+import { convertBodyThinking } from '../thinking/convert-body.js';
 import type { TransformDefinition } from './transform.js';
 
 /** Converts foreign thinking blocks to text blocks before a request reaches Anthropic. */
@@ -11,14 +12,17 @@ export const minimaxThinkingToText: TransformDefinition = {
   compile: () => ({
     name: 'minimax-thinking-to-text',
     async onRequest(ctx) {
+      const payload = ctx.payload;
       // A byte search rules out most requests without parsing the history.
-      if (!ctx.payload?.mayHoldThinking() || !ctx.body || !Array.isArray(ctx.body.messages)) return;
-      const n = await convertForeignThinking(ctx.body, ctx.services.thinking);
+      if (!payload?.mayHoldThinking()) return;
+      const store = ctx.services.thinking;
+      const n = payload.isParsed ? await convertForeignThinking(payload.json, store) : await convertBodyThinking(payload, store);
       if (n === 0) return;
-      keepThinkingValid(ctx.body);
+      if (payload.isParsed) ctx.markChanged();
+      const thinking = ctx.field('thinking') as { type?: unknown } | undefined;
+      if (thinking?.type === 'enabled' && keepThinkingValid(payload.json)) ctx.markChanged();
       ctx.thinkingConverted += n;
       ctx.services.recorder.thinkingConverted(n);
-      ctx.markChanged();
     },
   }),
 };
