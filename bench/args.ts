@@ -22,7 +22,10 @@ export interface Settings {
   cpuProf?: { caseId: CaseId; sizeId: SizeId; seconds: number };
   out: string;
   rounds: number;
-  throughputSeconds: number;
+  /** Seconds per throughput run, by body size (1 MB runs need longer: 32 bodies in flight finish together). */
+  throughputSeconds: Record<SizeId, number>;
+  /** Rounds of throughput runs, by body size. */
+  throughputRounds: Record<SizeId, number>;
   warmupSeconds: number;
   connections: number;
   latencyCount: Record<SizeId, number>;
@@ -58,7 +61,8 @@ export function parseArgs(argv: readonly string[], root: string): Settings {
     phases: [...PHASES],
     out: `${root}/bench/RESULTS.md`,
     rounds: quick ? 1 : 5,
-    throughputSeconds: 1,
+    throughputSeconds: quick ? { small: 1, '50k': 1, '1m': 1 } : { small: 1, '50k': 1, '1m': 3 },
+    throughputRounds: quick ? { small: 1, '50k': 1, '1m': 1 } : { small: 5, '50k': 5, '1m': 3 },
     warmupSeconds: quick ? 0 : 1,
     connections: 32,
     latencyCount: quick ? { small: 50, '50k': 50, '1m': 10 } : { small: 360, '50k': 300, '1m': 50 },

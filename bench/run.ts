@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       `Gateway: ${gatewayKind === 'real' ? entry?.description : gatewayKind === 'stand-in' ? 'stand-in (floor proxy)' : 'not measured'}, bundled mmexec.yaml, state in a temp MMEXEC_HOME`,
       'Each server in its own child process (gateway, floor proxy, fake upstream); load generated in the bench process',
       `Load generator: ${loader === 'wrk' ? 'wrk (1 thread)' : 'autocannon 8 (programmatic API)'} for throughput; a sequential node:http client with performance.now() for latency`,
-      `Rounds: ${settings.rounds}, ${settings.throughputSeconds} s per throughput run, ${settings.connections} connections${settings.quick ? ' (--quick)' : ''}`,
+      `Rounds: ${settings.rounds} for latency, scaling and rules; throughput at ${settings.connections} connections, rounds x seconds: small ${settings.throughputRounds.small} x ${settings.throughputSeconds.small}, 50 KB ${settings.throughputRounds['50k']} x ${settings.throughputSeconds['50k']}, 1 MB ${settings.throughputRounds['1m']} x ${settings.throughputSeconds['1m']}${settings.quick ? ' (--quick)' : ''}`,
       'Bodies: deterministic (seeded); small ~100 B, Claude Code-shaped 50,000 B, agentic history 1,000,000 B',
     ];
     const ctx: Context = { settings, harness, report, loader, direct, floor, gatewayKind, ...(gateway ? { gateway } : {}), ...(entry ? { entry } : {}) };

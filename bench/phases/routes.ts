@@ -45,7 +45,7 @@ export async function runRoutes(ctx: Context): Promise<void> {
       }
       for (let round = 0; round < settings.rounds; round++) {
         for (const target of rotate(targets, round)) {
-          const sample = await measureThroughput(ctx.loader, target.url, spec, settings.connections, settings.throughputSeconds, harness.dir);
+          const sample = await measureThroughput(ctx.loader, target.url, spec, settings.connections, settings.throughputSeconds[sizeId], harness.dir);
           rps.get(target)?.push(sample.rps);
           const { samples } = await measureLatency(target.url, spec, settings.latencyCount[sizeId], 10);
           p50.get(target)?.push(median(samples));

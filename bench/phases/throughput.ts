@@ -40,6 +40,10 @@ function runsFor(ctx: Context, sizeId: SizeId): Run[] {
   return runs;
 }
 
+function plan(settings: Context['settings']): string {
+  return SIZES.map((size) => `${SIZE_NAMES[size]} ${settings.throughputRounds[size]} x ${settings.throughputSeconds[size]} s`).join(', ');
+}
+
 /** Measures throughput for every size and case, fills the table and the throughput checks. */
 export async function runThroughput(ctx: Context): Promise<void> {
   const { settings } = ctx;
@@ -51,13 +55,15 @@ export async function runThroughput(ctx: Context): Promise<void> {
       await prime(run.target, run.spec);
       await measureThroughput(ctx.loader, run.target.url, run.spec, settings.connections, settings.warmupSeconds, ctx.harness.dir);
     }
-    for (let round = 0; round < settings.rounds; round++) {
+    const rounds = settings.throughputRounds[sizeId];
+    for (let round = 0; round < rounds; round++) {
       for (const run of rotate(runs, round)) {
-        const sample = await measureThroughput(ctx.loader, run.target.url, run.spec, settings.connections, settings.throughputSeconds, ctx.harness.dir);
+        const seconds = settings.throughputSeconds[sizeId];
+        const sample = await measureThroughput(ctx.loader, run.target.url, run.spec, settings.connections, seconds, ctx.harness.dir);
         run.rps.push(sample.rps);
         run.failures += sample.errors + sample.non2xx;
       }
-      process.stdout.write(`  throughput ${SIZE_NAMES[sizeId]}: round ${round + 1}/${settings.rounds} done\n`);
+      process.stdout.write(`  throughput ${SIZE_NAMES[sizeId]}: round ${round + 1}/${rounds} done\n`);
     }
     for (const run of runs) {
       const floorRun = runs.find((r) => r.label === run.floorLabel);
@@ -76,7 +82,7 @@ export async function runThroughput(ctx: Context): Promise<void> {
     }
   }
   ctx.report.table({
-    title: `Throughput at ${settings.connections} connections (req/s, median of ${settings.rounds} alternating rounds of ${settings.throughputSeconds} s)`,
+    title: `Throughput at ${settings.connections} connections (req/s, median of alternating rounds: ${plan(settings)})`,
     note: 'Floor and direct send the passthrough body of the same size; "streamed" rows get an SSE reply (20 events, unpaced).',
     headers: ['size', 'target', 'request', 'req/s', 'range', 'vs floor', 'errors/non-2xx'],
     rows,
