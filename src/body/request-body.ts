@@ -52,14 +52,26 @@ export class RequestBody {
     return this.bytes.subarray(span.start, span.end);
   }
 
-  /** Replaces message `i` of an unparsed body with `value`, splicing its bytes. */
-  replaceElement(i: number, value: unknown): void {
+  /** Replaces messages of an unparsed body (index → new message), splicing their bytes in one copy. */
+  replaceElements(replacements: ReadonlyMap<number, unknown>): void {
     const top = this.top();
-    const span = top.elements?.[i];
-    if (!span || this.parsed) throw new Error('replaceElement needs an unparsed body with that message');
-    const encoded = Buffer.from(JSON.stringify(value));
-    this.bytes = Buffer.concat([this.bytes.subarray(0, span.start), encoded, this.bytes.subarray(span.end)]);
-    shiftIndex(top, span, encoded.length);
+    if (this.parsed) throw new Error('replaceElements needs an unparsed body');
+    const order = [...replacements.keys()].sort((a, b) => a - b);
+    const pieces: Buffer[] = [];
+    let from = 0;
+    const edits: Array<{ span: ValueSpan; length: number }> = [];
+    for (const i of order) {
+      const span = top.elements?.[i];
+      if (!span) throw new Error(`no message ${i}`);
+      const encoded = Buffer.from(JSON.stringify(replacements.get(i)));
+      pieces.push(this.bytes.subarray(from, span.start), encoded);
+      from = span.end;
+      edits.push({ span, length: encoded.length });
+    }
+    pieces.push(this.bytes.subarray(from));
+    this.bytes = Buffer.concat(pieces);
+    // Shift from the last edit back, so each shift sees offsets of the text before it unchanged.
+    for (const e of edits.reverse()) shiftIndex(top, e.span, e.length);
     this.small.clear();
     this.changedBytes = true;
   }
@@ -157,5 +169,5 @@ function shiftIndex(index: TopLevelIndex, replaced: ValueSpan, length: number): 
     } else if (s.start <= replaced.start && s.end >= oldEnd) s.end += delta; // an enclosing span
   };
   for (const s of index.keys.values()) if (s !== replaced) move(s);
-  for (const s of index.elements ?? []) move(s);
+  for (const s of index.elements ?? []) if (s !== replaced) move(s);
 }

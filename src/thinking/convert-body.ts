@@ -51,6 +51,6 @@ export async function convertBodyThinking(body: RequestBody, store: ThinkingStor
   });
   if (picked.length === 0) return 0;
   const { count: converted, changed } = await convertMessages(picked.map((p) => p.message), store);
-  for (const p of picked) if (changed.has(p.message)) body.replaceElement(p.index, p.message);
+  body.replaceElements(new Map(picked.filter((p) => changed.has(p.message)).map((p) => [p.index, p.message])));
   return converted;
 }

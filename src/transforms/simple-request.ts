@@ -11,10 +11,20 @@ export const stripTrigger: TransformDefinition = {
     name: 'strip-trigger',
     onRequest(ctx) {
       const t = ctx.trigger;
-      if (!t || !ctx.body) return;
+      const payload = ctx.payload;
+      if (!t || !payload) return;
       const rest = (t.text.slice(0, t.start) + t.text.slice(t.end).replace(/^\s+/, '')).replace(/^\s+$/, '');
-      replaceText(ctx.body, t, rest.length > 0 ? rest : t.text.slice(t.start, t.end).trim());
-      ctx.markChanged();
+      const text = rest.length > 0 ? rest : t.text.slice(t.start, t.end).trim();
+      if (payload.isParsed) {
+        replaceText(payload.json, t, text);
+        ctx.markChanged();
+        return;
+      }
+      // Only the last message changes: edit it alone and splice it back, leaving the history unparsed.
+      const last = structuredClone(payload.lastMessage());
+      if (!last) return;
+      replaceText({ messages: [last] }, { ...t, message: 0 }, text);
+      payload.replaceElements(new Map([[t.message, last]]));
     },
   }),
 };

@@ -90,3 +90,23 @@ describe('splicing keeps the index right', () => {
     }
   });
 });
+
+describe('replacing messages keeps the index right', () => {
+  it('replaces several messages in one splice and reads every message back', () => {
+    const raw = FIXTURES[2]!;
+    const obj = JSON.parse(raw.toString()) as { messages: unknown[] };
+    const body = new RequestBody(raw);
+    const n = obj.messages.length;
+    const replacements = new Map<number, unknown>([
+      [0, { role: 'user', content: 'first, now much longer than before '.repeat(5) }],
+      [n - 1, { role: 'user', content: 'x' }],
+    ]);
+    body.replaceElements(replacements);
+    for (const [i, v] of replacements) obj.messages[i] = v;
+    assert.deepEqual(JSON.parse(body.outgoing().toString()), obj);
+    const fresh = scanTopLevel(body.outgoing(), 'messages');
+    assert.deepEqual(body.messageSpans(), fresh.elements);
+    assert.deepEqual(body.span('messages'), fresh.keys.get('messages'));
+    assert.deepEqual(body.lastMessage(), { role: 'user', content: 'x' });
+  });
+});
