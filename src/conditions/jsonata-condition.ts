@@ -1,19 +1,13 @@
 /** The `jsonata` condition: an expression over the request body, compiled once, truthy = holds. */
-import jsonata from 'jsonata';
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
+import { compileJsonata } from '../plan/compile-jsonata.js';
 import type { Condition, TraceLine } from '../plan/types.js';
 
 /** Compiles a JSONata predicate; syntax errors are recorded with the expression's position. */
 export function compileJsonataCondition(expr: string, cc: CompileContext, path: DocPath): Condition | undefined {
-  let compiled: jsonata.Expression;
-  try {
-    compiled = jsonata(expr);
-  } catch (err) {
-    const e = err as { message?: string; position?: number };
-    cc.error(path, `invalid JSONata: ${e.message ?? String(err)}${e.position !== undefined ? ` at character ${e.position}` : ''}`);
-    return undefined;
-  }
+  const compiled = compileJsonata(expr, cc, path);
+  if (!compiled) return undefined;
   const describe = `jsonata ${JSON.stringify(expr.length > 60 ? `${expr.slice(0, 60)}…` : expr)}`;
   return {
     describe,

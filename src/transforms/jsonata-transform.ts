@@ -1,5 +1,5 @@
 /** The `jsonata` request transform: an expression mapping the request body to a new body. */
-import jsonata from 'jsonata';
+import { compileJsonata } from '../plan/compile-jsonata.js';
 import { GatewayError } from '../errors.js';
 import type { TransformDefinition } from './transform.js';
 
@@ -11,14 +11,8 @@ export const jsonataTransform: TransformDefinition = {
   paramsSchema: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'object', additionalProperties: false, required: ['expression'], properties: { expression: { type: 'string', minLength: 1 } } }] },
   compile: (params, cc, path) => {
     const source = typeof params === 'string' ? params : (params as { expression: string }).expression;
-    let expr: jsonata.Expression;
-    try {
-      expr = jsonata(source);
-    } catch (err) {
-      const e = err as { message?: string; position?: number };
-      cc.error(path, `invalid JSONata: ${e.message ?? String(err)}${e.position !== undefined ? ` at character ${e.position}` : ''}`);
-      return undefined;
-    }
+    const expr = compileJsonata(source, cc, path);
+    if (!expr) return undefined;
     return {
       name: 'jsonata',
       async onRequest(ctx) {
