@@ -24,6 +24,12 @@ describe('mmexec command line', () => {
     assert.match(version.out.trim(), /^\d+\.\d+\.\d+$/);
   });
 
+  it('is installed as node_modules/.bin/mmexec by npm install', () => {
+    const r = spawnSync(join(process.cwd(), 'node_modules', '.bin', 'mmexec'), ['--version'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout.trim(), /^\d+\.\d+\.\d+$/);
+  });
+
   it('validates the bundled rule file', () => {
     const r = run(['validate', '--config', 'mmexec.yaml'], { MINIMAX_API_KEY: 'k' });
     assert.equal(r.code, 0, r.err);
