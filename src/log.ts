@@ -7,6 +7,34 @@ export type LogFormat = 'auto' | 'json' | 'pretty';
 /** The logging interface used across the gateway. */
 export type Logger = winston.Logger;
 
+const MESSAGE = Symbol.for('message');
+const fallbackJson = winston.format.json();
+
+/**
+ * JSON text of a log entry with flat values, keys sorted as logform's json format sorts them; undefined when
+ * a value is nested or unusual (the caller then falls back to logform's json format).
+ */
+function flatJson(info: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(info).sort();
+  const sorted: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = info[k];
+    // Objects need logform's replacer and cycle handling; integer-like keys would be reordered by the engine.
+    if ((v !== null && typeof v === 'object') || typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol' || (k.length > 0 && k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57)) return undefined;
+    sorted[k] = v;
+  }
+  return JSON.stringify(sorted);
+}
+
+/** timestamp() then json() in one step: the request line is flat, so it skips the generic stringifier. */
+const jsonLine = winston.format((info) => {
+  info.timestamp = new Date().toISOString();
+  const text = flatJson(info);
+  if (text === undefined) return fallbackJson.transform(info, fallbackJson.options);
+  (info as Record<symbol, unknown>)[MESSAGE] = text;
+  return info;
+});
+
 /** Creates a logger writing to stderr. `silent` turns it off (tests). */
 export function createLogger(opts: { format?: LogFormat; level?: string; silent?: boolean } = {}): Logger {
   const format = opts.format === 'auto' || !opts.format ? (process.stderr.isTTY ? 'pretty' : 'json') : opts.format;
@@ -20,10 +48,7 @@ export function createLogger(opts: { format?: LogFormat; level?: string; silent?
   return winston.createLogger({
     level: opts.level ?? (process.env.DEBUG ? 'debug' : 'info'),
     silent: opts.silent ?? false,
-    format: winston.format.combine(
-      winston.format.timestamp(),
-      format === 'pretty' ? winston.format.combine(winston.format.colorize(), pretty) : winston.format.json(),
-    ),
+    format: format === 'pretty' ? winston.format.combine(winston.format.timestamp(), winston.format.colorize(), pretty) : jsonLine(),
     transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] })],
   });
 }
