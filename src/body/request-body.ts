@@ -59,19 +59,18 @@ export class RequestBody {
     const order = [...replacements.keys()].sort((a, b) => a - b);
     const pieces: Buffer[] = [];
     let from = 0;
-    const edits: Array<{ span: ValueSpan; length: number }> = [];
+    const edits: Edit[] = [];
     for (const i of order) {
       const span = top.elements?.[i];
       if (!span) throw new Error(`no message ${i}`);
       const encoded = Buffer.from(JSON.stringify(replacements.get(i)));
       pieces.push(this.bytes.subarray(from, span.start), encoded);
       from = span.end;
-      edits.push({ span, length: encoded.length });
+      edits.push({ start: span.start, end: span.end, length: encoded.length });
     }
     pieces.push(this.bytes.subarray(from));
     this.bytes = Buffer.concat(pieces);
-    // Shift from the last edit back, so each shift sees offsets of the text before it unchanged.
-    for (const e of edits.reverse()) shiftIndex(top, e.span, e.length);
+    shiftAll(top, edits);
     this.small.clear();
     this.changedBytes = true;
   }
@@ -155,6 +154,49 @@ export class RequestBody {
     }
     return this.bytes;
   }
+}
+
+/** One replaced span of the old bytes and the length of its new bytes. */
+interface Edit {
+  start: number;
+  end: number;
+  length: number;
+}
+
+/**
+ * Moves every span of an index after the edits (sorted, non-overlapping) were applied, in one pass: an
+ * offset outside the edited spans moves by the growth of the edits that end at or before it. Spans never
+ * partly overlap an edit (JSON values nest), so a replaced span keeps its start and gets its new length.
+ */
+function shiftAll(index: TopLevelIndex, edits: readonly Edit[]): void {
+  if (edits.length === 0) return;
+  // growth[k] = total size change of edits[0..k-1]
+  const growth = [0];
+  for (const e of edits) growth.push(growth[growth.length - 1]! + e.length - (e.end - e.start));
+  /** Index of the first edit ending after `offset` (edits are sorted, so their ends are too). */
+  const before = (offset: number): number => {
+    let lo = 0;
+    let hi = edits.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (edits[mid]!.end <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const move = (s: ValueSpan): void => {
+    const k = before(s.start);
+    const e = edits[k];
+    if (e && e.start === s.start && e.end === s.end) {
+      s.start += growth[k]!;
+      s.end = s.start + e.length;
+      return;
+    }
+    s.start += growth[k]!;
+    s.end += growth[before(s.end)]!;
+  };
+  for (const s of index.keys.values()) move(s);
+  for (const s of index.elements ?? []) move(s);
 }
 
 /** Moves the spans of an index after `replaced` was rewritten to `length` bytes. */
