@@ -26,13 +26,17 @@ const DROP = new Set([...HOP_BY_HOP, 'host', 'content-length', 'accept-encoding'
 
 /** Removes hop-by-hop headers, including those the Connection header names. */
 export function withoutHopByHop<T extends IncomingHttpHeaders | OutgoingHttpHeaders>(headers: T, extraDrop?: ReadonlySet<string>): Record<string, string | string[] | number> {
-  const named = String(headers.connection ?? '')
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
+  const connection = headers.connection;
+  const named = connection
+    ? String(connection)
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean)
+    : undefined;
   const out: Record<string, string | string[] | number> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || HOP_BY_HOP.has(k) || extraDrop?.has(k) || named.includes(k)) continue;
+  for (const k in headers) {
+    const v = headers[k];
+    if (v === undefined || HOP_BY_HOP.has(k) || extraDrop?.has(k) || named?.includes(k)) continue;
     out[k] = v;
   }
   return out;
