@@ -37,6 +37,8 @@ export interface Timings {
   end?: number;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Everything known about one request as it moves through the pipeline. */
 export class RequestContext {
   session: string | undefined;
@@ -65,11 +67,12 @@ export class RequestContext {
     /** The URL as received, with query. */
     readonly url: string,
     readonly headers: IncomingHttpHeaders,
-    readonly raw: Buffer,
-    /** The JSON object body, parsed only as far as needed; undefined when the request has none. */
-    readonly payload: RequestBody | undefined,
+    raw: Buffer,
+    payload: RequestBody | undefined,
     timings: Timings,
   ) {
+    this.rawBody = raw;
+    this.payload = payload;
     const model = payload?.field('model');
     this.requestedModel = typeof model === 'string' ? model : undefined;
     this.timings = timings;
@@ -109,6 +112,27 @@ export class RequestContext {
     return this.lastText;
   }
 
+  private rawBody: Buffer;
+  /** The JSON object body, parsed only as far as needed; undefined when the request has none (or once released). */
+  payload: RequestBody | undefined;
+
+  /** The body bytes as the client sent them (empty once released). */
+  get raw(): Buffer {
+    return this.rawBody;
+  }
+
+  /**
+   * Drops the request body once the upstream has answered and no fallback can need it, so a long stream
+   * does not keep its (possibly megabytes of) request alive.
+   */
+  releaseBody(): void {
+    this.sentModel = this.upstreamModel;
+    this.rawBody = EMPTY;
+    this.payload = undefined;
+  }
+
+  private sentModel: string | undefined;
+
   /** The path without query string. */
   get path(): string {
     const q = this.url.indexOf('?');
@@ -122,7 +146,8 @@ export class RequestContext {
 
   /** The model sent upstream: the body's model after transforms. */
   get upstreamModel(): string | undefined {
-    const model = this.payload?.field('model');
+    if (!this.payload) return this.sentModel;
+    const model = this.payload.field('model');
     return typeof model === 'string' ? model : undefined;
   }
 

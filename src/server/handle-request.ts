@@ -45,10 +45,11 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     if (via && via.split(',').some((v) => v.trim() === gw.services.instanceId)) {
       throw new GatewayError('loop_detected', 'request loop detected: this request already passed through this gateway (check the upstream URLs)');
     }
-    const raw = await readBody(req, plan.server.bodyLimit);
+    let raw: Buffer | undefined = await readBody(req, plan.server.bodyLimit);
     const bodyEnd = performance.now();
     const path = url.split('?', 1)[0]!;
     ctx = new RequestContext(id, plan, gw.services, method, url, headers, raw, parseBody(method, path, raw), { start, bodyEnd });
+    raw = undefined; // the context owns the body from here (and releases it once the upstream answers)
     const c = ctx;
     ctx.session = findSession(plan.sessions.sources, headers, () => c.field('metadata'));
     if (plan.clients.length > 0) await admitClient(ctx);

@@ -133,6 +133,7 @@ export async function forward(ctx: RequestContext, req: IncomingMessage, res: Se
       continue;
     }
     if (!a.ok) throw a.error;
+    ctx.releaseBody();
     const stages = responseStages(ctx, upstream);
     const ok = (a.upstreamRes.statusCode ?? 0) < 300;
     const outcome = ok && isEventStream(a.upstreamRes) ? await pipeEventStream(ctx, a.upstreamRes, res, stages, upstream.timeouts.idleMs) : await sendBuffered(ctx, a.upstreamRes, res, stages);
