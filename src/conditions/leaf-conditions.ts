@@ -11,14 +11,20 @@ export type LeafCompiler = (params: unknown, cc: CompileContext, path: DocPath, 
 const NO_SCOPES: ReadonlySet<StickyScope> = new Set();
 
 /** Builds a synchronous condition that writes one trace line. */
-function leaf(describe: string, test: (ctx: Parameters<Condition['test']>[0]) => { ok: boolean; detail?: string }, scopes = NO_SCOPES): Condition {
+type Ctx = Parameters<Condition['test']>[0];
+
+/**
+ * Builds a synchronous condition. `detail` says what was seen, for explanations only: it runs when a trace
+ * is asked for, never on the request path.
+ */
+function leaf(describe: string, test: (ctx: Ctx) => boolean, detail?: (ctx: Ctx) => string, scopes = NO_SCOPES): Condition {
   return {
     describe,
     scopes,
     test(ctx, trace?: TraceLine[], depth = 0) {
-      const r = test(ctx);
-      trace?.push({ depth, text: r.detail ? `${describe} (${r.detail})` : describe, result: r.ok });
-      return r.ok;
+      const ok = test(ctx);
+      if (trace) trace.push({ depth, text: detail ? `${describe} (${detail(ctx)})` : describe, result: ok });
+      return ok;
     },
   };
 }
@@ -33,25 +39,29 @@ const lastUserText: LeafCompiler = (params, cc, path, negated) => {
   const match = compileTextMatch(cfg);
   if (typeof match === 'string') return void cc.error([...path, 'regex'], match);
   const what = cfg.equals !== undefined ? `equals ${quote(cfg.equals)}` : cfg.prefix !== undefined ? `starts with ${quote(cfg.prefix)}` : `matches /${cfg.regex}/`;
-  return leaf(`last user text ${what}`, (ctx) => {
-    const at = ctx.lastUserText();
-    const span = at ? match(at.text) : undefined;
-    if (span && at && !negated) ctx.trigger = { ...at, ...span };
-    return { ok: span !== undefined, detail: `text ${quote(at?.text)}` };
-  });
+  return leaf(
+    `last user text ${what}`,
+    (ctx) => {
+      const at = ctx.lastUserText();
+      const span = at ? match(at.text) : undefined;
+      if (span && at && !negated) ctx.trigger = { ...at, ...span };
+      return span !== undefined;
+    },
+    (ctx) => `text ${quote(ctx.lastUserText()?.text)}`,
+  );
 };
 
 const pathCondition: LeafCompiler = (params, cc, path) => {
   const cfg = typeof params === 'string' ? { equals: params } : (params as { equals?: string; prefix?: string; regex?: string });
   const match = compileTextMatch(cfg);
   if (typeof match === 'string') return void cc.error([...path, 'regex'], match);
-  return leaf(`path ${cfg.equals ?? cfg.prefix ?? `/${cfg.regex}/`}`, (ctx) => ({ ok: match(ctx.path) !== undefined, detail: ctx.path }));
+  return leaf(`path ${cfg.equals ?? cfg.prefix ?? `/${cfg.regex}/`}`, (ctx) => match(ctx.path) !== undefined, (ctx) => ctx.path);
 };
 
 const method: LeafCompiler = (params) => {
   const list = (Array.isArray(params) ? params : [params]).map((m: string) => m.toUpperCase());
   const set = new Set(list);
-  return leaf(`method ${list.join('|')}`, (ctx) => ({ ok: set.has(ctx.method), detail: ctx.method }));
+  return leaf(`method ${list.join('|')}`, (ctx) => set.has(ctx.method), (ctx) => ctx.method);
 };
 
 const header: LeafCompiler = (params, cc, path) => {
@@ -61,12 +71,16 @@ const header: LeafCompiler = (params, cc, path) => {
   const match = hasValueTest ? compileTextMatch({ equals: cfg.equals, prefix: cfg.prefix, regex: cfg.regex, ignore_case: cfg.ignore_case }) : undefined;
   if (typeof match === 'string') return void cc.error([...path, 'regex'], match);
   const wantPresent = cfg.present ?? true;
-  return leaf(`header ${name}`, (ctx) => {
-    const raw = ctx.headers[name];
-    const value = Array.isArray(raw) ? raw.join(', ') : raw;
-    if (!match) return { ok: (value !== undefined) === wantPresent, detail: value === undefined ? 'absent' : 'present' };
-    return { ok: value !== undefined && match(value) !== undefined, detail: value === undefined ? 'absent' : 'present' };
-  });
+  return leaf(
+    `header ${name}`,
+    (ctx) => {
+      const raw = ctx.headers[name];
+      const value = Array.isArray(raw) ? raw.join(', ') : raw;
+      if (!match) return (value !== undefined) === wantPresent;
+      return value !== undefined && match(value) !== undefined;
+    },
+    (ctx) => (ctx.headers[name] === undefined ? 'absent' : 'present'),
+  );
 };
 
 const model: LeafCompiler = (params, cc, path) => {
@@ -78,11 +92,11 @@ const model: LeafCompiler = (params, cc, path) => {
     if (typeof compiled === 'string') return void cc.error([...path, 'regex'], compiled);
     re = compiled;
   }
-  return leaf(`model ${cfg.glob ?? `/${cfg.regex}/`}`, (ctx) => ({ ok: ctx.requestedModel !== undefined && re.test(ctx.requestedModel), detail: quote(ctx.requestedModel) }));
+  return leaf(`model ${cfg.glob ?? `/${cfg.regex}/`}`, (ctx) => ctx.requestedModel !== undefined && re.test(ctx.requestedModel), (ctx) => quote(ctx.requestedModel));
 };
 
 const stream: LeafCompiler = (params) =>
-  leaf(`stream is ${String(params)}`, (ctx) => ({ ok: (ctx.field('stream') === true) === params }));
+  leaf(`stream is ${String(params)}`, (ctx) => (ctx.field('stream') === true) === params);
 
 const sticky: LeafCompiler = (params) => {
   const cfg = typeof params === 'object' && params !== null ? (params as { scope?: StickyScope; equals?: string; set?: boolean }) : typeof params === 'string' ? { equals: params } : { set: params as boolean };
@@ -92,9 +106,9 @@ const sticky: LeafCompiler = (params) => {
     describe,
     (ctx) => {
       const value = ctx.sticky[scope];
-      const ok = cfg.equals !== undefined ? value === cfg.equals : (value !== undefined) === (cfg.set ?? true);
-      return { ok, detail: `state ${quote(value)}` };
+      return cfg.equals !== undefined ? value === cfg.equals : (value !== undefined) === (cfg.set ?? true);
     },
+    (ctx) => `state ${quote(ctx.sticky[scope])}`,
     new Set([scope]),
   );
 };

@@ -135,9 +135,14 @@ export class RequestContext {
 
   /** The path without query string. */
   get path(): string {
-    const q = this.url.indexOf('?');
-    return q < 0 ? this.url : this.url.slice(0, q);
+    if (this.pathOnly === undefined) {
+      const q = this.url.indexOf('?');
+      this.pathOnly = q < 0 ? this.url : this.url.slice(0, q);
+    }
+    return this.pathOnly;
   }
+
+  private pathOnly: string | undefined;
 
   /** Records that a stage changed the body. */
   markChanged(): void {
