@@ -12,7 +12,10 @@ export class RequestBody {
   private bytes: Buffer;
   private index: TopLevelIndex | undefined;
   private parsed: MessagesBody | undefined;
+  /** The parsed object changed since the bytes were last produced. */
   private dirty = false;
+  /** The bytes differ from the client's (a splice, or a re-serialised object). */
+  private changedBytes = false;
   private readonly small = new Map<string, unknown>();
 
   /** `index` is the scan already made while validating the body. */
@@ -128,7 +131,7 @@ export class RequestBody {
     const member = Buffer.from(`${top.keys.size > 0 ? ',' : ''}${JSON.stringify(key)}:`);
     if (span) {
       this.bytes = Buffer.concat([this.bytes.subarray(0, span.start), encoded, this.bytes.subarray(span.end)]);
-      shiftIndex(top, span, encoded.length);
+      shiftAll(top, [{ start: span.start, end: span.end, length: encoded.length }]);
     } else {
       this.bytes = Buffer.concat([this.bytes.subarray(0, close), member, encoded, this.bytes.subarray(close)]);
       const start = close + member.length;
@@ -137,8 +140,6 @@ export class RequestBody {
     this.small.delete(key);
     this.changedBytes = true;
   }
-
-  private changedBytes = false;
 
   /** True when the bytes to send differ from the client's. */
   get changed(): boolean {
@@ -197,19 +198,4 @@ function shiftAll(index: TopLevelIndex, edits: readonly Edit[]): void {
   };
   for (const s of index.keys.values()) move(s);
   for (const s of index.elements ?? []) move(s);
-}
-
-/** Moves the spans of an index after `replaced` was rewritten to `length` bytes. */
-function shiftIndex(index: TopLevelIndex, replaced: ValueSpan, length: number): void {
-  const delta = length - (replaced.end - replaced.start);
-  const oldEnd = replaced.end;
-  replaced.end = replaced.start + length;
-  const move = (s: ValueSpan): void => {
-    if (s.start >= oldEnd) {
-      s.start += delta;
-      s.end += delta;
-    } else if (s.start <= replaced.start && s.end >= oldEnd) s.end += delta; // an enclosing span
-  };
-  for (const s of index.keys.values()) if (s !== replaced) move(s);
-  for (const s of index.elements ?? []) if (s !== replaced) move(s);
 }

@@ -1,6 +1,7 @@
 /**
  * Model prices: bundled list prices plus user overrides, compiled once into a table with a memoised lookup.
  */
+import { globToRegExp } from '../plan/text-match.js';
 
 /** Prices of one model in USD per million tokens. */
 export interface Price {
@@ -66,17 +67,6 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = Object.freeze([
   minimax('MiniMax-M2.1', 0.3, 1.2, 0.03),
   minimax('MiniMax-M2', 0.3, 1.2, 0.03),
 ]);
-
-/** Compiles a glob (`*` any run, `?` one character) into an anchored case-insensitive RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  let src = '';
-  for (const ch of glob) {
-    if (ch === '*') src += '.*';
-    else if (ch === '?') src += '.';
-    else src += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-  }
-  return new RegExp(`^${src}$`, 'i');
-}
 
 /**
  * Fills missing cache prices with Anthropic's multipliers (read 0.1x input, 5-minute write 1.25x,

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { errorBody, type AnthropicErrorType } from '../errors.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { CompiledReply } from '../plan/types.js';
-import { formatEvent } from '../upstream/sse-reader.js';
+import { endWithErrorEvent, formatEvent } from '../upstream/sse-reader.js';
 
 /** Fills `{{sticky}}` (state before this request, or none) and `{{model}}` in a reply text. */
 export function renderReplyText(ctx: RequestContext, reply: CompiledReply): string {
@@ -65,7 +65,7 @@ function messageEvents(ctx: RequestContext, text: string): string {
 export function sendError(res: ServerResponse, status: number, type: AnthropicErrorType, message: string, requestId: string): void {
   if (res.destroyed) return;
   if (res.headersSent) {
-    res.end(formatEvent('error', errorBody(type, message, requestId)), () => res.socket?.destroy());
+    endWithErrorEvent(res, errorBody(type, message, requestId));
     return;
   }
   const buf = Buffer.from(JSON.stringify(errorBody(type, message, requestId)));

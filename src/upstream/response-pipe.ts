@@ -9,7 +9,7 @@ import { WANTED_EVENTS } from '../metrics/usage.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { BufferedBody, ResponseHead, Stage } from '../pipeline/stage.js';
 import { withoutHopByHop } from './outgoing-headers.js';
-import { formatEvent, SseReader, type SseEvent } from './sse-reader.js';
+import { endWithErrorEvent, SseReader, type SseEvent } from './sse-reader.js';
 
 /** Why a streamed answer ended (`shutdown`: cut by the gateway's drain deadline). */
 export type StreamOutcome = 'complete' | 'broken' | 'idle' | 'client_gone' | 'shutdown';
@@ -62,7 +62,7 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
       if (outcome !== 'complete') upstreamRes.destroy();
       if (outcome === 'broken' || outcome === 'idle' || outcome === 'shutdown') {
         // Never let a cut stream look complete: send Anthropic's error event, then close the connection.
-        if (!res.destroyed) res.end(formatEvent('error', errorBody(errType ?? 'api_error', message ?? 'upstream stream ended early')), () => res.socket?.destroy());
+        endWithErrorEvent(res, errorBody(errType ?? 'api_error', message ?? 'upstream stream ended early'));
       } else if (outcome === 'complete') res.end();
       resolve(outcome);
     };

@@ -1,4 +1,5 @@
 /** An incremental reader of Server-Sent Events that survives events split anywhere across chunks. */
+import type { ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 
 /** One complete SSE event. `raw` is its exact text including the blank line that ends it. */
@@ -77,4 +78,12 @@ export function parseEvent(raw: string): SseEvent | undefined {
 /** Serialises an event the way Anthropic does: `event:` line, one `data:` line, blank line. */
 export function formatEvent(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * Ends a started event stream with Anthropic's error event and closes the connection, so a cut answer
+ * never looks complete to the client.
+ */
+export function endWithErrorEvent(res: ServerResponse, body: unknown): void {
+  if (!res.destroyed) res.end(formatEvent('error', body), () => res.socket?.destroy());
 }
