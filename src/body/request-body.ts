@@ -17,6 +17,8 @@ export class RequestBody {
   /** The bytes differ from the client's (a splice, or a re-serialised object). */
   private changedBytes = false;
   private readonly small = new Map<string, unknown>();
+  /** Messages parsed alone, by index. */
+  private readonly single = new Map<number, Message | undefined>();
 
   /** `index` is the scan already made while validating the body. */
   constructor(raw: Buffer, index?: TopLevelIndex) {
@@ -75,6 +77,7 @@ export class RequestBody {
     this.bytes = Buffer.concat(pieces);
     shiftAll(top, edits);
     this.small.clear();
+    this.single.clear();
     this.changedBytes = true;
   }
 
@@ -86,9 +89,14 @@ export class RequestBody {
 
   /** The last message, parsed alone. */
   lastMessage(): Message | undefined {
-    if (this.parsed) return Array.isArray(this.parsed.messages) ? (this.parsed.messages.at(-1) as Message | undefined) : undefined;
-    if (!this.small.has('$last')) this.small.set('$last', this.parseSpan(this.top().elements?.at(-1)));
-    return this.small.get('$last') as Message | undefined;
+    return this.message(this.messageCount() - 1);
+  }
+
+  /** Message `i`, parsed alone (and kept until the bytes change); undefined when there is none. */
+  message(i: number): Message | undefined {
+    if (this.parsed) return Array.isArray(this.parsed.messages) ? (this.parsed.messages[i] as Message | undefined) : undefined;
+    if (!this.single.has(i)) this.single.set(i, this.parseSpan(this.top().elements?.[i]) as Message | undefined);
+    return this.single.get(i);
   }
 
   /**
@@ -138,6 +146,7 @@ export class RequestBody {
       top.keys.set(key, { start, end: start + encoded.length });
     }
     this.small.delete(key);
+    if (key === 'messages') this.single.clear();
     this.changedBytes = true;
   }
 

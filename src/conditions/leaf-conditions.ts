@@ -4,6 +4,7 @@ import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
 import { compileRegex, compileTextMatch, globToRegExp } from '../plan/text-match.js';
 import type { Condition, TraceLine } from '../plan/types.js';
+import { wordsOf } from '../pipeline/user-text.js';
 
 /** Compiles the parameters of one condition key. Returns undefined after recording an error. */
 export type LeafCompiler = (params: unknown, cc: CompileContext, path: DocPath, negated: boolean) => Condition | undefined;
@@ -43,11 +44,14 @@ const lastUserText: LeafCompiler = (params, cc, path, negated) => {
     `last user text ${what}`,
     (ctx) => {
       const at = ctx.lastUserText();
-      const span = at ? match(at.text) : undefined;
-      if (span && at && !negated) ctx.trigger = { ...at, ...span };
+      const span = at ? match(wordsOf(at)) : undefined;
+      if (span && at && !negated) ctx.trigger = { at, start: at.start + span.start, end: at.start + span.end };
       return span !== undefined;
     },
-    (ctx) => `text ${quote(ctx.lastUserText()?.text)}`,
+    (ctx) => {
+      const at = ctx.lastUserText();
+      return `text ${quote(at && wordsOf(at))}`;
+    },
   );
 };
 

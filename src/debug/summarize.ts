@@ -45,7 +45,7 @@ export function describeDecision(ctx: RequestContext): string {
   const route = ctx.route;
   const parts = [`${ctx.method} ${ctx.path}`, `route=${route?.name ?? 'none'}`, `session=${ctx.session ?? 'none'}`, `sticky=${ctx.sticky.session ?? 'none'}`];
   if (route?.sticky) parts.push(`sticky->${route.sticky.op === 'set' ? route.sticky.value : 'none'}`);
-  if (ctx.trigger && route?.stripTrigger) parts.push(`trigger=${JSON.stringify(ctx.trigger.text.slice(ctx.trigger.start, ctx.trigger.end).trim())}`);
+  if (ctx.trigger && route?.stripTrigger) parts.push(`trigger=${JSON.stringify(ctx.trigger.at.text.slice(ctx.trigger.start, ctx.trigger.end).trim())}`);
   if (route?.reply) parts.push(`reply=${route.reply.status}`);
   else parts.push(`upstream=${ctx.upstream?.name ?? 'none'}`, `model=${ctx.requestedModel ?? '?'}->${ctx.upstreamModel ?? '?'}`);
   if (ctx.thinkingConverted) parts.push(`thinking_converted=${ctx.thinkingConverted}`);

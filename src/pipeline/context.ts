@@ -9,7 +9,8 @@ import type { StateStore } from '../state/store.js';
 import type { TeamRequest } from '../team/admit.js';
 import type { ThinkingStore } from '../thinking/thinking-store.js';
 import type { RequestBody } from '../body/request-body.js';
-import { lastUserTextOf, type MessagesBody, type TextLocation } from './messages.js';
+import type { MessagesBody } from './messages.js';
+import { locateUserText, type TextLocation } from './user-text.js';
 
 /** Long-lived services a request may use. */
 export interface Services {
@@ -23,7 +24,10 @@ export interface Services {
 }
 
 /** Text matched by a last_user_text condition, kept so strip_trigger can remove it. */
-export interface TriggerMatch extends TextLocation {
+export interface TriggerMatch {
+  /** Where the user's words are. */
+  at: TextLocation;
+  /** The matched span, as offsets into `at.text`. */
   start: number;
   end: number;
 }
@@ -103,11 +107,11 @@ export class RequestContext {
 
   private lastText: TextLocation | undefined | null = null;
 
-  /** The last user text (last text block of the last message), read once from the last message alone. */
+  /** The user's latest words (see user-text.ts), located once; only the messages read are parsed. */
   lastUserText(): TextLocation | undefined {
     if (this.lastText === null) {
       const p = this.payload;
-      this.lastText = p ? lastUserTextOf(p.lastMessage(), p.messageCount() - 1) : undefined;
+      this.lastText = p ? locateUserText(p.messageCount(), (i) => p.message(i)) : undefined;
     }
     return this.lastText;
   }

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RuleTestConfig, StickyScope, StickyStateConfig } from '../config/types.js';
-import { findLastUserText, replaceText, type MessagesBody } from '../pipeline/messages.js';
+import type { Message, MessagesBody } from '../pipeline/messages.js';
+import { replaceWords, userTextOf } from '../pipeline/user-text.js';
 import type { SimulationInput } from './simulate.js';
 
 /** The model of the minimal request built around a test's text. */
@@ -41,8 +42,8 @@ export function testBody(t: RuleTestConfig, baseDir: string): MessagesBody {
   const body: MessagesBody = given ? { ...minimalRequest(t.text ?? ''), ...structuredClone(given) } : minimalRequest(t.text ?? '');
   if (t.model !== undefined) body.model = t.model;
   if (given && t.text !== undefined) {
-    const at = findLastUserText(body);
-    if (at) replaceText(body, at, t.text);
+    const at = userTextOf(body.messages);
+    if (at) replaceWords((body.messages as Message[])[at.message]!, at, t.text);
     else if (Array.isArray(body.messages)) body.messages.push({ role: 'user', content: [{ type: 'text', text: t.text }] });
   }
   return body;

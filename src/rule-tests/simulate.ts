@@ -8,7 +8,8 @@ import { asGatewayError, type GatewayError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { NULL_RECORDER } from '../metrics/types.js';
 import { RequestContext, type Services } from '../pipeline/context.js';
-import { findLastUserText, type MessagesBody } from '../pipeline/messages.js';
+import type { MessagesBody } from '../pipeline/messages.js';
+import { userTextOf, wordsOf } from '../pipeline/user-text.js';
 import { runRequestStages } from '../pipeline/run-stages.js';
 import { selectRoute, type RouteTrace } from '../pipeline/select-route.js';
 import { applySticky, loadSticky, scopeKey } from '../pipeline/sticky.js';
@@ -113,11 +114,17 @@ export async function simulate(plan: Plan, input: SimulationInput, env: NodeJS.P
     out.changed = ctx.changed;
     out.outgoingBody = ctx.changed ? ctx.body : out.inputBody;
     out.model = typeof out.outgoingBody?.model === 'string' ? out.outgoingBody.model : undefined;
-    out.lastUserText = out.outgoingBody ? findLastUserText(out.outgoingBody)?.text : undefined;
+    out.lastUserText = wordsIn(out.outgoingBody);
   } catch (err) {
     out.error = asGatewayError(err);
   } finally {
     await services.store.close();
   }
   return out;
+}
+
+/** The user's words in a body, as an upstream would read them. */
+function wordsIn(body: MessagesBody | undefined): string | undefined {
+  const at = body ? userTextOf(body.messages) : undefined;
+  return at && wordsOf(at);
 }

@@ -4,6 +4,7 @@ import type { TransformRef } from '../config/types.js';
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
 import type { Stage } from '../pipeline/stage.js';
+import { dropReplyLeftovers } from './drop-reply-leftovers.js';
 import { jsonataTransform } from './jsonata-transform.js';
 import { minimaxErrorRemap } from './minimax-error-remap.js';
 import { minimaxThinkingToText } from './minimax-thinking-to-text.js';
@@ -13,7 +14,7 @@ import type { TransformDefinition } from './transform.js';
 
 /** Every built-in transform by name. */
 export const TRANSFORMS: ReadonlyMap<string, TransformDefinition> = new Map(
-  [stripTrigger, setModel, dropFields, setFields, jsonataTransform, minimaxThinkingToText, restoreModel, minimaxErrorRemap].map((t) => [t.name, t]),
+  [stripTrigger, setModel, dropFields, setFields, dropReplyLeftovers, jsonataTransform, minimaxThinkingToText, restoreModel, minimaxErrorRemap].map((t) => [t.name, t]),
 );
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -21,6 +22,7 @@ const paramValidators = new Map<string, ValidateFunction>();
 
 function checkParams(def: TransformDefinition, params: unknown): string | undefined {
   if (!def.paramsSchema) return params === undefined ? undefined : `transform "${def.name}" takes no parameters`;
+  if (params === undefined && def.paramsOptional) return undefined;
   let v = paramValidators.get(def.name);
   if (!v) paramValidators.set(def.name, (v = ajv.compile(def.paramsSchema)));
   if (v(params)) return undefined;

@@ -1,30 +1,41 @@
 /** Request transforms that edit the body directly: strip-trigger, set-model, drop-fields, set-fields. */
-import { replaceText } from '../pipeline/messages.js';
+import type { TriggerMatch } from '../pipeline/context.js';
+import type { Message } from '../pipeline/messages.js';
+import { replaceAt } from '../pipeline/user-text.js';
 import type { TransformDefinition } from './transform.js';
 
-/** Removes the text matched by the route's last_user_text condition, and the whitespace after it. */
+/**
+ * The string at the trigger's place once the matched text (and the whitespace after it) is removed from
+ * the user's words. Claude Code's wrapper around the words stays; a string left empty keeps the word.
+ */
+export function stripped(t: TriggerMatch): string {
+  const { text, start: from, end: to } = t.at;
+  const rest = (text.slice(from, t.start) + text.slice(t.end, to).replace(/^\s+/, '')).replace(/^\s+$/, '');
+  const whole = text.slice(0, from) + rest + text.slice(to);
+  return whole.trim().length > 0 ? whole : text.slice(t.start, t.end).trim();
+}
+
+/** Removes the text matched by the route's last_user_text condition, where it was found. */
 export const stripTrigger: TransformDefinition = {
   name: 'strip-trigger',
   phase: 'request',
-  description: 'Removes the trigger text matched by last_user_text from the last user text.',
+  description: "Removes the trigger text matched by last_user_text from the user's words, where they were found.",
   compile: () => ({
     name: 'strip-trigger',
     onRequest(ctx) {
       const t = ctx.trigger;
       const payload = ctx.payload;
       if (!t || !payload) return;
-      const rest = (t.text.slice(0, t.start) + t.text.slice(t.end).replace(/^\s+/, '')).replace(/^\s+$/, '');
-      const text = rest.length > 0 ? rest : t.text.slice(t.start, t.end).trim();
       if (payload.isParsed) {
-        replaceText(payload.json, t, text);
+        replaceAt((payload.json.messages as Message[])[t.at.message]!, t.at, stripped(t));
         ctx.markChanged();
         return;
       }
-      // Only the last message changes: edit it alone and splice it back, leaving the history unparsed.
-      const last = structuredClone(payload.lastMessage());
-      if (!last) return;
-      replaceText({ messages: [last] }, { ...t, message: 0 }, text);
-      payload.replaceElements(new Map([[t.message, last]]));
+      // Only one message changes: edit it alone and splice it back, leaving the rest unparsed.
+      const message = structuredClone(payload.message(t.at.message));
+      if (!message) return;
+      replaceAt(message, t.at, stripped(t));
+      payload.replaceElements(new Map([[t.at.message, message]]));
     },
   }),
 };

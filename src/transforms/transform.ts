@@ -11,6 +11,8 @@ export interface TransformDefinition {
   readonly description: string;
   /** JSON Schema of the parameters (checked at load). Absent: the transform takes none. */
   readonly paramsSchema?: object;
+  /** The parameters may be left out altogether (the transform then uses its defaults). */
+  readonly paramsOptional?: boolean;
   /** Builds the stage once per plan. Errors go to `cc` at `path`. */
   compile(params: unknown, cc: CompileContext, path: DocPath): Stage | undefined;
 }

@@ -4,7 +4,8 @@ import type { StickyScope } from '../../config/types.js';
 import { loadConfig } from '../../config/load.js';
 import { ConfigError, formatIssue } from '../../errors.js';
 import { compilePlan } from '../../plan/compile.js';
-import { findLastUserText, replaceText, type MessagesBody } from '../../pipeline/messages.js';
+import type { Message, MessagesBody } from '../../pipeline/messages.js';
+import { replaceWords, userTextOf } from '../../pipeline/user-text.js';
 import { minimalRequest } from '../../rule-tests/build-request.js';
 import { formatExplain } from '../../rule-tests/format-explain.js';
 import { simulate, type SimulationInput } from '../../rule-tests/simulate.js';
@@ -45,9 +46,9 @@ function readRequest(args: ParsedArgs): Buffer {
   const raw = readFileSync(file === '-' ? 0 : file);
   if (text === undefined) return raw;
   const body = JSON.parse(raw.toString('utf8')) as MessagesBody;
-  const at = findLastUserText(body);
-  if (!at) throw new Error('--text: the request has no last user text to replace');
-  replaceText(body, at, text);
+  const at = userTextOf(body.messages);
+  if (!at) throw new Error('--text: the request has no user text to replace');
+  replaceWords((body.messages as Message[])[at.message]!, at, text);
   return Buffer.from(JSON.stringify(body));
 }
 

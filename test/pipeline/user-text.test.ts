@@ -1,0 +1,99 @@
+/** Where the user's words are, in every shape Claude Code writes them (see docs/claude-code-compatibility.md). */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Message } from '../../src/pipeline/messages.js';
+import { replaceWords, TYPED_WHILE_WORKING, userTextOf, wordsOf } from '../../src/pipeline/user-text.js';
+
+const reminder = { type: 'text', text: '<system-reminder>\nskills are available\n</system-reminder>' };
+const toolUse = { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'sleep 3' } }] };
+const toolResult = { type: 'tool_result', tool_use_id: 'toolu_1', content: 'done' };
+const typed = (words: string): string => `${TYPED_WHILE_WORKING}\n${words}`;
+
+interface Case {
+  name: string;
+  messages: unknown[];
+  words: string | undefined;
+  /** Where the words sit: [message, block, inner]. */
+  place?: [number, number, number?];
+}
+
+const cases: Case[] = [
+  { name: 'string content of the last user turn', messages: [{ role: 'user', content: 'mmexec fix it' }], words: 'mmexec fix it', place: [0, -1] },
+  { name: 'the last text block, after system reminders', messages: [{ role: 'user', content: [reminder, { type: 'text', text: 'hi' }] }], words: 'hi', place: [0, 1] },
+  {
+    name: 'the last user turn before trailing system turns',
+    messages: [
+      { role: 'user', content: [reminder, { type: 'text', text: 'mmexec go' }] },
+      { role: 'system', content: '<total_tokens>1000 tokens left</total_tokens>' },
+      { role: 'system', content: [{ type: 'text', text: '# Environment\ncwd: /tmp' }] },
+    ],
+    words: 'mmexec go',
+    place: [0, 1],
+  },
+  {
+    name: 'typed during a tool run, as a trailing system turn',
+    messages: [{ role: 'user', content: 'run it' }, toolUse, { role: 'user', content: [toolResult] }, { role: 'system', content: typed('mmrelease stop here') }],
+    words: 'mmrelease stop here',
+    place: [3, -1],
+  },
+  {
+    name: 'typed during a tool run, as a text block of the tool_result turn',
+    messages: [{ role: 'user', content: 'run it' }, toolUse, { role: 'user', content: [toolResult, { type: 'text', text: typed('mmrelease stop here') }] }],
+    words: 'mmrelease stop here',
+    place: [2, 1],
+  },
+  {
+    name: 'typed during a tool run, inside the tool_result content',
+    messages: [
+      { role: 'user', content: 'run it' },
+      toolUse,
+      { role: 'user', content: [{ ...toolResult, content: [{ type: 'text', text: 'done' }, { type: 'text', text: typed('mmrelease stop here') }] }] },
+    ],
+    words: 'mmrelease stop here',
+    place: [2, 0, 1],
+  },
+  {
+    name: 'typed during a tool run, in a string tool_result content',
+    messages: [{ role: 'user', content: 'run it' }, toolUse, { role: 'user', content: [{ ...toolResult, content: `done\n\n${typed('mmexec go on')}` }] }],
+    words: 'mmexec go on',
+    place: [2, 0, -1],
+  },
+  { name: 'nothing in a tool loop turn of tool results only', messages: [{ role: 'user', content: 'run it' }, toolUse, { role: 'user', content: [toolResult] }], words: undefined },
+  {
+    name: "nothing in a tool loop turn's own text blocks (the client's, not the user's)",
+    messages: [{ role: 'user', content: 'run it' }, toolUse, { role: 'user', content: [toolResult, reminder] }],
+    words: undefined,
+  },
+  {
+    name: 'nothing from trailing system turns without typed text, before a tool loop turn',
+    messages: [{ role: 'user', content: 'mmexec go' }, toolUse, { role: 'user', content: [toolResult] }, { role: 'system', content: '<total_tokens>9</total_tokens>' }],
+    words: undefined,
+  },
+  { name: 'nothing when the request ends on an assistant turn', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'Hel' }], words: undefined },
+  { name: 'the typed text after a teapot merge', messages: [{ role: 'user', content: [{ type: 'text', text: 'mmstatus\n' }, { type: 'text', text: 'next please' }] }], words: 'next please' },
+  { name: 'nothing for an empty array', messages: [], words: undefined },
+];
+
+describe('the user text locator', () => {
+  for (const c of cases) {
+    it(`finds ${c.name}`, () => {
+      const at = userTextOf(c.messages);
+      assert.equal(at && wordsOf(at), c.words);
+      if (c.place) assert.deepEqual([at!.message, at!.block, at!.inner], [c.place[0], c.place[1], c.place[2]]);
+    });
+  }
+
+  it('replaces the words and keeps the wrapper around them', () => {
+    const messages = [{ role: 'user', content: [toolResult, { type: 'text', text: typed('mmrelease stop here') }] }] as Message[];
+    const at = userTextOf(messages)!;
+    replaceWords(messages[0]!, at, 'stop here');
+    assert.deepEqual(messages[0]!.content, [toolResult, { type: 'text', text: typed('stop here') }]);
+  });
+
+  it('replaces words inside a tool_result content array', () => {
+    const result = { ...toolResult, content: [{ type: 'text', text: 'done' }, { type: 'text', text: typed('mmexec x') }] };
+    const messages = [{ role: 'user', content: [result] }] as Message[];
+    replaceWords(messages[0]!, userTextOf(messages)!, 'x');
+    assert.deepEqual((messages[0]!.content as unknown as Array<{ content: unknown }>)[0]!.content, [{ type: 'text', text: 'done' }, { type: 'text', text: typed('x') }]);
+  });
+});
