@@ -9,7 +9,9 @@
  * - text typed while a tool runs arrives wrapped in Claude Code's own words ("The user sent a new message
  *   while you were working:\n<text>") as a trailing system turn (2.1.197–2.1.265), as a text block of the
  *   tool_result turn (2.1.332), or inside a tool_result's content (thinking type `enabled`).
- * In a turn that carries tool results, only wrapped text counts: its other text blocks are the client's.
+ * In a turn that carries tool results, only wrapped text counts: its other text blocks are the client's;
+ * and a text block that starts with `<system-reminder>` is always the client's (e.g. the notification of a
+ * finished background agent, which arrives as a user turn of its own).
  */
 import type { ContentBlock, Message } from './messages.js';
 
@@ -35,14 +37,26 @@ export interface TextLocation {
 /** Reads message `i` of a body (parsed alone when the body is not). */
 export type MessageAt = (i: number) => Partial<Message> | null | undefined;
 
+/**
+ * What Claude Code writes after the typed text: the instruction of 2.1.197, that of 2.1.250 and later, and,
+ * when neither is there, the end of the reminder that holds it.
+ */
+const TYPED_TRAILERS = ['\n\nIMPORTANT: After completing your current task', '\n\nThis is how Claude Code surfaces messages', '\n</system-reminder>'];
+
+/** Claude Code's own text blocks (reminders, notifications) start like this; the user's words never do. */
+const REMINDER = '<system-reminder>';
+
 /** The user's words in `text`: after the wrapper when there is one; `wrappedOnly` refuses unwrapped text. */
 function wordsIn(text: string, wrappedOnly: boolean): { start: number; end: number } | undefined {
   const w = text.lastIndexOf(TYPED_WHILE_WORKING);
-  if (w < 0) return wrappedOnly ? undefined : { start: 0, end: text.length };
-  let start = w + TYPED_WHILE_WORKING.length;
-  while (start < text.length && (text[start] === '\n' || text[start] === ' ' || text[start] === '\r')) start++;
-  const close = text.indexOf('</system-reminder>', start);
-  return { start, end: close < 0 ? text.length : close };
+  if (w < 0) return wrappedOnly || text.trimStart().startsWith(REMINDER) ? undefined : { start: 0, end: text.length };
+  const start = w + TYPED_WHILE_WORKING.length + (text[w + TYPED_WHILE_WORKING.length] === '\n' ? 1 : 0);
+  let end = text.length;
+  for (const trailer of TYPED_TRAILERS) {
+    const at = text.indexOf(trailer, start);
+    if (at >= 0 && at < end) end = at;
+  }
+  return { start, end };
 }
 
 function isText(b: unknown): b is ContentBlock & { text: string } {

@@ -14,7 +14,9 @@ const TRAILING = [
 ];
 const TOOL_USE = { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'Bash', input: { command: 'sleep 3; echo done' } }] };
 const RESULT = { type: 'tool_result', tool_use_id: 'toolu_01', content: 'done' };
-const typed = (words: string): string => `${TYPED_WHILE_WORKING}\n${words}`;
+/** Typed text as 2.1.250 and later wrap it (captured). */
+const typed = (words: string): string =>
+  `${TYPED_WHILE_WORKING}\n${words}\n\nThis is how Claude Code surfaces messages the user sends mid-turn — within the running turn, often alongside the next tool result, rather than as a separate conversation turn. Address the message above as you continue this turn.`;
 
 function body(messages: unknown[]): Record<string, unknown> {
   return { model: 'claude-opus-4-8', max_tokens: 1000, stream: true, messages };

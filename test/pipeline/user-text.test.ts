@@ -7,7 +7,11 @@ import { replaceWords, TYPED_WHILE_WORKING, userTextOf, wordsOf } from '../../sr
 const reminder = { type: 'text', text: '<system-reminder>\nskills are available\n</system-reminder>' };
 const toolUse = { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'sleep 3' } }] };
 const toolResult = { type: 'tool_result', tool_use_id: 'toolu_1', content: 'done' };
-const typed = (words: string): string => `${TYPED_WHILE_WORKING}\n${words}`;
+/** The instructions Claude Code writes after typed text (2.1.197; 2.1.250 and later), as captured. */
+const TRAILER_OLD = "IMPORTANT: After completing your current task, you MUST address the user's message above. Do not ignore it.";
+const TRAILER_NEW =
+  'This is how Claude Code surfaces messages the user sends mid-turn — within the running turn, often alongside the next tool result, rather than as a separate conversation turn. Address the message above as you continue this turn.';
+const typed = (words: string, trailer = TRAILER_NEW): string => `${TYPED_WHILE_WORKING}\n${words}\n\n${trailer}`;
 
 interface Case {
   name: string;
@@ -72,6 +76,36 @@ const cases: Case[] = [
   { name: 'nothing when the request ends on an assistant turn', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'Hel' }], words: undefined },
   { name: 'the typed text after a teapot merge', messages: [{ role: 'user', content: [{ type: 'text', text: 'mmstatus\n' }, { type: 'text', text: 'next please' }] }], words: 'next please' },
   { name: 'nothing for an empty array', messages: [], words: undefined },
+  {
+    name: 'typed text in a 2.1.197 system turn with its instruction after it',
+    messages: [{ role: 'user', content: [toolResult] }, { role: 'system', content: typed('mmrelease stop here', TRAILER_OLD) }],
+    words: 'mmrelease stop here',
+  },
+  {
+    name: 'typed text in a 2.1.250 system turn followed by a token reminder in the same text',
+    messages: [{ role: 'user', content: [toolResult] }, { role: 'system', content: [{ type: 'text', text: `${typed('mmexec a\n\nb')}\n\n<total_tokens>9 tokens left</total_tokens>` }] }],
+    words: 'mmexec a\n\nb',
+  },
+  {
+    name: 'typed text in a reminder of a tool_result string, followed by another reminder',
+    messages: [
+      {
+        role: 'user',
+        content: [{ ...toolResult, content: `done\n\n<system-reminder>\n${typed('mmrelease now')}\n</system-reminder>\n\n<system-reminder>\n<total_tokens>9</total_tokens>\n</system-reminder>` }],
+      },
+    ],
+    words: 'mmrelease now',
+  },
+  {
+    name: "nothing in a background agent's notification turn",
+    messages: [{ role: 'user', content: [{ type: 'text', text: '<system-reminder>\n[SYSTEM NOTIFICATION - NOT USER INPUT]\n<task-notification>done</task-notification>' }] }],
+    words: undefined,
+  },
+  {
+    name: 'the typed text before a reminder block that follows it',
+    messages: [{ role: 'user', content: [{ type: 'text', text: 'mmexec go' }, reminder] }],
+    words: 'mmexec go',
+  },
 ];
 
 describe('the user text locator', () => {
@@ -87,7 +121,7 @@ describe('the user text locator', () => {
     const messages = [{ role: 'user', content: [toolResult, { type: 'text', text: typed('mmrelease stop here') }] }] as Message[];
     const at = userTextOf(messages)!;
     replaceWords(messages[0]!, at, 'stop here');
-    assert.deepEqual(messages[0]!.content, [toolResult, { type: 'text', text: typed('stop here') }]);
+    assert.deepEqual(messages[0]!.content, [toolResult, { type: 'text', text: typed('stop here') }], 'the instruction after the words stays too');
   });
 
   it('replaces words inside a tool_result content array', () => {
