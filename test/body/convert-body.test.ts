@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { RequestBody } from '../../src/body/request-body.js';
+import { CAPTURED_BODIES, capturedBody } from '../support/claude-code-fixtures.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { convertForeignThinking } from '../../src/thinking/convert.js';
 import { convertBodyThinking } from '../../src/thinking/convert-body.js';
 import { ThinkingStore } from '../../src/thinking/thinking-store.js';
 
-const FIXTURES = ['first-turn-to-minimax', 'after-trigger-to-anthropic', 'second-turn-to-anthropic'].map((n) => readFileSync(`../shared/fixtures/claude-code/${n}.json`));
+const FIXTURES = CAPTURED_BODIES.map((n) => capturedBody(n));
 const newStore = (): ThinkingStore => new ThinkingStore(new MemoryStore(), 3600, () => {});
 const sha = (t: string): string => createHash('sha256').update(t).digest('hex');
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { JsonScanError, scanTopLevel } from '../../src/body/json-scan.js';
 import { RequestBody } from '../../src/body/request-body.js';
+import { CAPTURED_BODIES, capturedBody } from '../support/claude-code-fixtures.js';
 
-const FIXTURES = ['first-turn-to-minimax', 'after-trigger-to-anthropic', 'second-turn-to-anthropic'].map((n) => readFileSync(`../shared/fixtures/claude-code/${n}.json`));
+const FIXTURES = CAPTURED_BODIES.map((n) => capturedBody(n));
 
 describe('top-level JSON scan', () => {
   it('finds every top-level value and message of the real Claude Code bodies', () => {

@@ -1,15 +1,13 @@
-/** Replays the real Claude Code request bodies in /work/shared/fixtures/claude-code through the bundled rules. */
+/** Replays the captured Claude Code request bodies of test/fixtures/claude-code through the bundled rules. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { capturedBody, type CapturedBody } from '../support/claude-code-fixtures.js';
 import type { MessagesBody, RequestBlock } from '../support/fake-upstream-common.js';
 import { postMessages, startClassic, type ClassicSetup } from './harness.js';
 
-const FIXTURES = '/work/shared/fixtures/claude-code';
-
-function fixture(name: string): MessagesBody {
-  return JSON.parse(readFileSync(`${FIXTURES}/${name}.json`, 'utf8')) as MessagesBody;
+function fixture(name: CapturedBody): MessagesBody {
+  return JSON.parse(capturedBody(name).toString('utf8')) as MessagesBody;
 }
 
 function blocksOf(body: MessagesBody, i: number): RequestBlock[] {
@@ -27,7 +25,7 @@ describe('real Claude Code payloads through the classic rules', () => {
   after(() => s.close());
 
   it('carries real MiniMax signatures: the hex SHA-256 of the thinking text', () => {
-    for (const name of ['after-trigger-to-anthropic', 'second-turn-to-anthropic']) {
+    for (const name of ['after-trigger-to-anthropic', 'second-turn-to-anthropic'] as const) {
       const [thinking] = blocksOf(fixture(name), 1);
       assert.equal(thinking?.type, 'thinking');
       assert.equal(thinking?.signature, sha256(String(thinking?.thinking)), name);
@@ -61,7 +59,7 @@ describe('real Claude Code payloads through the classic rules', () => {
     assert.deepEqual(blocksOf(sent, 1), blocksOf(fixture('after-trigger-to-anthropic'), 1), 'MiniMax gets its own thinking back unchanged');
   });
 
-  for (const name of ['second-turn-to-anthropic', 'after-trigger-to-anthropic']) {
+  for (const name of ['second-turn-to-anthropic', 'after-trigger-to-anthropic'] as const) {
     it(`converts the MiniMax thinking of ${name} so the strict Anthropic fake accepts it`, async () => {
       const original = fixture(name);
       const r = await postMessages(s.gateway.url, original, `fixture-${name}`);

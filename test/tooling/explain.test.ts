@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { compilePlan } from '../../src/plan/compile.js';
 import type { Plan } from '../../src/plan/types.js';
 import { formatExplain } from '../../src/rule-tests/format-explain.js';
 import { simulate, type SimulationInput } from '../../src/rule-tests/simulate.js';
+import { capturedBodyPath } from '../support/claude-code-fixtures.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 import { ROOT, runCli } from './cli.js';
 
-const FIXTURE = '/work/shared/fixtures/claude-code/second-turn-to-anthropic.json';
+const FIXTURE = capturedBodyPath('second-turn-to-anthropic');
 
 function input(raw: Buffer, extra: Partial<SimulationInput> = {}): SimulationInput {
   return { method: 'POST', path: '/v1/messages', headers: { 'content-type': 'application/json' }, raw, ...extra };
@@ -18,7 +21,7 @@ function input(raw: Buffer, extra: Partial<SimulationInput> = {}): SimulationInp
 describe('mmexec explain', () => {
   let plan: Plan;
   let upstream: RecordingUpstream;
-  const env = { MMEXEC_HOME: '/tmp/mmexec-explain-test' };
+  const env = { MMEXEC_HOME: mkdtempSync(join(tmpdir(), 'mmexec-explain-')) };
 
   before(async () => {
     upstream = await startRecordingUpstream('minimax');
@@ -27,6 +30,7 @@ describe('mmexec explain', () => {
   after(async () => {
     for (const u of plan.upstreams.values()) u.agent.destroy();
     await upstream.close();
+    rmSync(env.MMEXEC_HOME, { recursive: true, force: true });
   });
 
   it('traces every route tried in order and stops at the first match', async () => {
