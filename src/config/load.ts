@@ -1,7 +1,8 @@
 /** Loads a rule file and the rule files it includes: parse, expand environment, validate. */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { formatPath, readYamlSource, type DocPath, type YamlSource } from './source.js';
 import type { Config, RouteConfig } from './types.js';
@@ -27,6 +28,26 @@ export interface LoadOptions {
   text?: string;
 }
 
+/** The package's own directory, where the rule files shipped with mmexec (`rules/...`) live. */
+export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where an include was found, or every place looked at when it was not. */
+export type IncludeLookup = { found: string } | { found: undefined; tried: string[] };
+
+/**
+ * Finds an included rule file: beside the including file first, then, for a relative `rules/...` path, among
+ * the rule files shipped with the package (so a copy of the bundled mmexec.yaml works wherever it is put).
+ */
+export function findInclude(include: string, baseDir: string, packageDir: string = PACKAGE_DIR): IncludeLookup {
+  const beside = resolve(baseDir, include);
+  if (existsSync(beside)) return { found: beside };
+  const rel = normalize(include);
+  if (isAbsolute(rel) || !rel.startsWith(`rules${sep}`)) return { found: undefined, tried: [beside] };
+  const bundled = resolve(packageDir, rel);
+  if (bundled !== beside && existsSync(bundled)) return { found: bundled };
+  return { found: undefined, tried: bundled === beside ? [beside] : [beside, bundled] };
+}
+
 /** Loads, expands and validates; throws ConfigError listing every issue found. */
 export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   const env = opts.env ?? process.env;
@@ -49,11 +70,14 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
       origins.push({ src: main, path: ['routes', i] });
       return;
     }
-    const target = resolve(baseDir, item.include);
-    if (!existsSync(target)) {
-      issues.push({ file: main.file, ...main.locate(['routes', i, 'include']), path: formatPath(['routes', i, 'include']), message: `included file not found: ${target}` });
+    const lookup = findInclude(item.include, baseDir);
+    if (lookup.found === undefined) {
+      const [beside, bundled] = lookup.tried;
+      const message = `included file not found: ${beside}${bundled ? ` (nor among the rule files shipped with mmexec: ${bundled})` : ''}`;
+      issues.push({ file: main.file, ...main.locate(['routes', i, 'include']), path: formatPath(['routes', i, 'include']), message });
       return;
     }
+    const target = lookup.found;
     const inc = readYamlSource(target, display(target), env);
     const incIssues = inc.issues.length > 0 ? inc.issues : validateSource(inc, 'rules');
     issues.push(...incIssues);
