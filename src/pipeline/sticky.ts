@@ -30,7 +30,10 @@ export async function loadSticky(ctx: RequestContext): Promise<void> {
   );
 }
 
-/** Applies a route's sticky action. The change takes effect from the next request. */
+/**
+ * Applies a route's sticky action. The change takes effect from the next request; the gateway applies a
+ * local reply's at once and a forwarded request's once its upstream accepted it.
+ */
 export async function applySticky(ctx: RequestContext, action: StickyAction): Promise<void> {
   const at = scopeKey(ctx, action.scope);
   if (!at) return;

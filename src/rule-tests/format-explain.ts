@@ -21,7 +21,8 @@ function stateChange(plan: Plan, sim: Simulation): string {
   const after = sim.stickyAfter[action.scope] ?? 'none';
   const verb = action.op === 'set' ? `set ${action.scope} to ${JSON.stringify(action.value)}` : `clear ${action.scope}`;
   const who = action.scope === 'session' ? ` (session ${sim.session ?? (plan.sessions.fallback === 'global' ? 'none: global fallback' : 'none')})` : '';
-  return `${verb}${who}: ${before} → ${after}${before === after ? ' (unchanged)' : ''}`;
+  const when = sim.route?.reply ? '' : ', once the upstream accepts the request (2xx)';
+  return `${verb}${who}: ${before} → ${after}${before === after ? ' (unchanged)' : ''}${when}`;
 }
 
 /** The report lines: request, routes tried with their condition traces, choice, state change, body diff. */

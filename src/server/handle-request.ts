@@ -56,8 +56,9 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     await loadSticky(ctx);
     const route = await selectRoute(ctx);
     ctx.route = route;
-    if (route.sticky) await applySticky(ctx, route.sticky);
+    const sticky = route.sticky;
     if (route.reply) {
+      if (sticky) await applySticky(ctx, sticky);
       debugRequest(ctx);
       ctx.status = sendLocalReply(ctx, res, route.reply);
     } else {
@@ -65,7 +66,8 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
       await runRequestStages(ctx, route.requestStages);
       await runRequestStages(ctx, ctx.upstream.requestStages);
       debugRequest(ctx);
-      outcome = await forward(ctx, req, res);
+      // A forwarded request changes sticky state only once its upstream accepted it (2xx response head).
+      outcome = await forward(ctx, req, res, sticky && (() => applySticky(c, sticky)));
       ctx.status = res.statusCode;
     }
   } catch (err) {

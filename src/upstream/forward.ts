@@ -106,11 +106,22 @@ function failedBeforeOutput(a: Attempt): boolean {
   return !a.ok || (a.upstreamRes.statusCode ?? 0) >= 500;
 }
 
+/** Runs the acceptance hook; when it fails (a fail-closed state store), the answer is dropped. */
+async function accepted(upstreamRes: IncomingMessage, onAccepted: () => Promise<void>): Promise<void> {
+  try {
+    await onAccepted();
+  } catch (err) {
+    upstreamRes.destroy();
+    throw err;
+  }
+}
+
 /**
  * Forwards the request (upstream transforms already run for `ctx.upstream`), following fallbacks, and pipes
- * the answer. Resolves with how the answer ended; throws a GatewayError when no upstream answered.
+ * the answer. `onAccepted` runs once the answering upstream sent a 2xx head, before any byte reaches the
+ * client. Resolves with how the answer ended; throws a GatewayError when no upstream answered.
  */
-export async function forward(ctx: RequestContext, req: IncomingMessage, res: ServerResponse): Promise<StreamOutcome> {
+export async function forward(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, onAccepted?: () => Promise<void>): Promise<StreamOutcome> {
   const tried = new Set<string>();
   let upstream = ctx.upstream!;
   for (;;) {
@@ -133,9 +144,11 @@ export async function forward(ctx: RequestContext, req: IncomingMessage, res: Se
       continue;
     }
     if (!a.ok) throw a.error;
+    const status = a.upstreamRes.statusCode ?? 0;
+    if (onAccepted && status >= 200 && status < 300) await accepted(a.upstreamRes, onAccepted);
     ctx.releaseBody();
     const stages = responseStages(ctx, upstream);
-    const ok = (a.upstreamRes.statusCode ?? 0) < 300;
+    const ok = status < 300;
     const outcome = ok && isEventStream(a.upstreamRes) ? await pipeEventStream(ctx, a.upstreamRes, res, stages, upstream.timeouts.idleMs) : await sendBuffered(ctx, a.upstreamRes, res, stages);
     if (outcome === 'broken' || outcome === 'idle') ctx.services.recorder.upstreamError(upstream.name, outcome === 'idle' ? 'idle_timeout' : 'stream_broken');
     return outcome;
