@@ -16,7 +16,17 @@ export type AnthropicErrorType =
   | 'timeout_error'
   | 'overloaded_error';
 
-/** The catalogue: code → status and Anthropic type. */
+/**
+ * Status of the failures only the user can fix (an upstream key missing or rejected): Claude Code shows a 402
+ * once, never retries it and never turns it into its "Please run /login" hint, which 401 and 403 get (verified
+ * with the real CLI; see src/transforms/minimax-error-remap.ts).
+ */
+export const USER_FIX_STATUS = 402;
+
+/** Tells Anthropic clients (Claude Code, the SDKs) not to retry, whatever the status. */
+export const NO_RETRY_HEADERS: Readonly<Record<string, string>> = { 'x-should-retry': 'false' };
+
+/** The catalogue: code → status and Anthropic type; `retry: false` adds NO_RETRY_HEADERS. */
 export const ERROR_CATALOG = {
   body_not_json: { status: 400, type: 'invalid_request_error' },
   body_invalid_utf8: { status: 400, type: 'invalid_request_error' },
@@ -28,7 +38,7 @@ export const ERROR_CATALOG = {
   no_route: { status: 404, type: 'not_found_error' },
   body_too_large: { status: 413, type: 'request_too_large' },
   client_key_missing: { status: 401, type: 'authentication_error' },
-  upstream_key_missing: { status: 401, type: 'authentication_error' },
+  upstream_key_missing: { status: USER_FIX_STATUS, type: 'authentication_error', retry: false },
   budget_exceeded: { status: 429, type: 'rate_limit_error' },
   transform_failed: { status: 500, type: 'api_error' },
   state_unavailable: { status: 503, type: 'api_error' },
@@ -39,7 +49,7 @@ export const ERROR_CATALOG = {
   loop_detected: { status: 508, type: 'invalid_request_error' },
   shutting_down: { status: 503, type: 'overloaded_error' },
   internal: { status: 500, type: 'api_error' },
-} as const satisfies Record<string, { status: number; type: AnthropicErrorType }>;
+} as const satisfies Record<string, { status: number; type: AnthropicErrorType; retry?: false }>;
 
 /** A code from the catalogue. */
 export type GatewayErrorCode = keyof typeof ERROR_CATALOG;
@@ -48,11 +58,15 @@ export type GatewayErrorCode = keyof typeof ERROR_CATALOG;
 export class GatewayError extends Error {
   readonly status: number;
   readonly type: AnthropicErrorType;
+  /** Headers the error is sent with (NO_RETRY_HEADERS for errors a retry cannot fix). */
+  readonly headers: Readonly<Record<string, string>>;
   constructor(readonly code: GatewayErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'GatewayError';
-    this.status = ERROR_CATALOG[code].status;
-    this.type = ERROR_CATALOG[code].type;
+    const entry: { status: number; type: AnthropicErrorType; retry?: false } = ERROR_CATALOG[code];
+    this.status = entry.status;
+    this.type = entry.type;
+    this.headers = entry.retry === false ? NO_RETRY_HEADERS : {};
   }
 }
 

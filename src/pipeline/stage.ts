@@ -17,6 +17,8 @@ export interface BufferedBody {
   /** Parsed JSON, or undefined when the body is not JSON. */
   json: unknown;
   raw: Buffer;
+  /** Headers to add to the answer (a transform that rewrote the body may set them). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** A compiled pipeline stage. Stages are created once per plan and shared by requests: no per-request fields. */

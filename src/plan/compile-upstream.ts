@@ -3,6 +3,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { parseDuration } from '../config/duration.js';
 import type { UpstreamConfig } from '../config/types.js';
+import { USER_FIX_STATUS } from '../errors.js';
 import { thinkingRecorderStage } from '../thinking/recorder-stage.js';
 import { compileTransforms } from '../transforms/registry.js';
 import { setModel } from '../transforms/simple-request.js';
@@ -25,7 +26,7 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
   }
   const auth: UpstreamAuth = !cfg.auth || cfg.auth === 'passthrough' ? { kind: 'passthrough' } : { kind: 'key', env: cfg.auth.key_env, as: cfg.auth.as ?? 'x-api-key' };
   if (auth.kind === 'key' && !env[auth.env]) {
-    cc.warn([...path, 'auth', 'key_env'], `${auth.env} is not set: requests routed to "${name}" will get 401 until it is`);
+    cc.warn([...path, 'auth', 'key_env'], `${auth.env} is not set: requests routed to "${name}" will get a ${USER_FIX_STATUS} error naming it until it is`);
   }
   const requestStages = compileTransforms(cfg.request, 'request', cc, [...path, 'request']);
   if (cfg.model) requestStages.push(setModel.compile({ model: cfg.model }, cc, [...path, 'model'])!);

@@ -74,7 +74,7 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     outcome = 'error';
     failure = asGatewayError(err);
     if (failure.code === 'internal') gw.log.error('request failed', { request_id: id, error: String((err as Error)?.stack ?? err) });
-    sendError(res, failure.status, failure.type, failure.message, id);
+    sendError(res, failure.status, failure.type, failure.message, id, failure.headers);
     if (ctx) ctx.status = failure.status;
   } finally {
     gw.inflight.delete(res);

@@ -62,13 +62,13 @@ function messageEvents(ctx: RequestContext, text: string): string {
 }
 
 /** Sends a gateway-made error as Anthropic error JSON (or as an SSE error event once a stream has started). */
-export function sendError(res: ServerResponse, status: number, type: AnthropicErrorType, message: string, requestId: string): void {
+export function sendError(res: ServerResponse, status: number, type: AnthropicErrorType, message: string, requestId: string, headers: Readonly<Record<string, string>> = {}): void {
   if (res.destroyed) return;
   if (res.headersSent) {
     endWithErrorEvent(res, errorBody(type, message, requestId));
     return;
   }
   const buf = Buffer.from(JSON.stringify(errorBody(type, message, requestId)));
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': buf.length, 'request-id': requestId, 'x-mmexec-error': 'gateway' });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': buf.length, 'request-id': requestId, 'x-mmexec-error': 'gateway' });
   res.end(buf);
 }

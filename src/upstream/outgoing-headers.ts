@@ -56,7 +56,7 @@ export function outgoingHeaders(
   const out: OutgoingHttpHeaders = withoutHopByHop(incoming, DROP);
   if (upstream.auth.kind === 'key') {
     const key = env[upstream.auth.env];
-    if (!key) throw new GatewayError('upstream_key_missing', `upstream "${upstream.name}" needs an API key: set the environment variable ${upstream.auth.env}`);
+    if (!key) throw new GatewayError('upstream_key_missing', `upstream "${upstream.name}" needs an API key: ${upstream.auth.env} is not set. Set it where the gateway runs and restart it.`);
     delete out['x-api-key'];
     delete out.authorization;
     if (upstream.auth.as === 'bearer') out.authorization = `Bearer ${key}`;

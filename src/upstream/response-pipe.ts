@@ -140,6 +140,7 @@ export function sendBuffered(ctx: RequestContext, upstreamRes: IncomingMessage, 
       for (const s of stages) body = s.onBody?.(ctx, body) ?? body;
       const head = headFor(ctx, upstreamRes, stages);
       head.status = body.status;
+      Object.assign(head.headers, body.headers);
       head.headers['content-length'] = String(body.raw.length);
       // The client may be gone, or a drain may have answered for us, while the body was buffered.
       if (res.destroyed || res.headersSent) return resolve('client_gone');

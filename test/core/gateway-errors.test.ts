@@ -75,8 +75,10 @@ routes:
     assert.ok(performance.now() - t0 < 5000);
   });
 
-  it('answers 401 authentication_error naming the variable when an upstream key is missing', async () => {
-    expectError(await post(`${gw.url}/v1/messages`, userBody('x'), { 'x-to': 'keyless' }), 401, 'authentication_error', /MMEXEC_TEST_UNSET_KEY/);
+  it('answers 402 authentication_error naming the variable, not to be retried, when an upstream key is missing', async () => {
+    const r = await post(`${gw.url}/v1/messages`, userBody('x'), { 'x-to': 'keyless' });
+    expectError(r, 402, 'authentication_error', /MMEXEC_TEST_UNSET_KEY is not set/);
+    assert.equal(r.headers.get('x-should-retry'), 'false');
   });
 
   it('answers 404 not_found_error when no route matches', async () => {

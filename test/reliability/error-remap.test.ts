@@ -35,12 +35,12 @@ const request = (stream: boolean): { body: string; headers: Record<string, strin
 });
 
 describe('minimax-error-remap in the default rules', () => {
+  // 402: what Claude Code shows once, never retries and never turns into its "/login" hint (see the transform).
   const cases: Array<[number, number, string]> = [
     [1008, 402, 'billing_error'],
-    [2049, 401, 'authentication_error'],
-    [1004, 401, 'authentication_error'],
-    [2061, 403, 'permission_error'],
+    [2061, 402, 'permission_error'],
     [2013, 400, 'invalid_request_error'],
+    [1026, 400, 'invalid_request_error'],
   ];
   for (const stream of [false, true]) {
     for (const [code, status, type] of cases) {
@@ -51,11 +51,40 @@ describe('minimax-error-remap in the default rules', () => {
         const e = errorOf(r.body);
         assert.equal(e.type, type);
         assert.equal(e.message, minimaxError(code).message);
+        assert.equal(r.headers['x-should-retry'], 'false');
         assert.match(String(r.headers['content-type']), /application\/json/);
         assert.equal(Number(r.headers['content-length']), Buffer.byteLength(r.body));
       });
     }
+    for (const code of [2049, 1004]) {
+      it(`turns MiniMax's key error ${code} sent as HTTP 500 into a 402 naming MINIMAX_API_KEY${stream ? ' on a streaming request' : ''}`, async () => {
+        mm.setScript({ error: minimaxError(code) });
+        const r = await send(gw.url, request(stream));
+        assert.equal(r.status, 402);
+        const e = errorOf(r.body);
+        assert.equal(e.type, 'authentication_error');
+        assert.equal(e.message, `MiniMax rejected the key in MINIMAX_API_KEY (${minimaxError(code).message}). Set a valid MiniMax key in MINIMAX_API_KEY where the gateway runs and restart it.`);
+        assert.equal(r.headers['x-should-retry'], 'false');
+      });
+    }
   }
+
+  it('turns the HTTP 401 MiniMax sends for a wrong key into a 402 naming MINIMAX_API_KEY', async () => {
+    mm.setScript({ error: { status: 401, type: 'authentication_error', message: "login fail: Please carry the API secret key in the 'Authorization' field of the request header (1004)" } });
+    const r = await send(gw.url, request(true));
+    assert.equal(r.status, 402);
+    const e = errorOf(r.body);
+    assert.equal(e.type, 'authentication_error');
+    assert.match(e.message, /^MiniMax rejected the key in MINIMAX_API_KEY \(login fail: .*\(1004\)\)\. Set a valid MiniMax key in MINIMAX_API_KEY/);
+    assert.equal(r.headers['x-should-retry'], 'false');
+  });
+
+  it('never lets the message say "x-api-key", which Claude Code replaces with its own API-key hint', async () => {
+    mm.setScript({ error: { status: 401, type: 'authentication_error', message: 'invalid X-Api-Key' } });
+    const e = errorOf((await send(gw.url, request(false))).body);
+    assert.doesNotMatch(e.message, /x-api-key/i);
+    assert.match(e.message, /invalid API key header/);
+  });
 
   for (const code of [1002, 1000, 1024]) {
     it(`leaves the retryable MiniMax ${code} as a 500 api_error`, async () => {
@@ -63,6 +92,7 @@ describe('minimax-error-remap in the default rules', () => {
       const r = await send(gw.url, request(false));
       assert.equal(r.status, 500);
       assert.equal(errorOf(r.body).type, 'api_error');
+      assert.equal(r.headers['x-should-retry'], undefined);
     });
   }
 

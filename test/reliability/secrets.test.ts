@@ -68,7 +68,7 @@ describe('secrets', () => {
     assert.equal(await call({ body: JSON.stringify(messagesBody({ stream: true })), headers: auth }), 200);
     assert.equal(await call({ body, headers: { ...auth, 'x-to': 'keyed' } }), 200);
     assert.equal(await call({ body, headers: { ...auth, 'x-fail': '1' } }), 500);
-    assert.equal(await call({ body, headers: { ...auth, 'x-to': 'nokey' } }), 401);
+    assert.equal(await call({ body, headers: { ...auth, 'x-to': 'nokey' } }), 402);
     assert.equal(await call({ body, headers: { ...auth, 'x-to': 'dead' } }), 502);
     assert.equal(await call({ body: `{"messages": "${CLIENT_KEY}"}`, headers: auth }), 400);
     assert.equal(await call({ body: 'not json', headers: { ...auth, 'x-claude-code-session-id': `../${CLIENT_KEY}` } }), 400);

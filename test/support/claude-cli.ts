@@ -1,6 +1,7 @@
 /**
  * Drives the real Claude Code CLI in stream-json mode against a loopback base URL, one turn at a time.
- * The child gets a scrubbed environment, a temp HOME, no retries and a dead proxy for anything not on loopback.
+ * The child gets a scrubbed environment, a temp HOME, no retries (unless asked) and a dead proxy for anything
+ * not on loopback.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +35,8 @@ export interface ClaudeOptions {
   nonessentialTraffic?: boolean;
   /** The CLI binary (default node_modules/.bin/claude of this project). */
   bin?: string;
+  /** CLAUDE_CODE_MAX_RETRIES (default 0); `'default'` leaves it unset, so Claude Code retries as it does for users. */
+  maxRetries?: number | 'default';
 }
 
 /** One line Claude Code printed on stdout. */
@@ -121,6 +124,8 @@ export function claudeEnv(opts: ClaudeOptions, home: string): Record<string, str
     NO_PROXY: '127.0.0.1,localhost,::1',
     no_proxy: '127.0.0.1,localhost,::1',
   };
+  if (opts.maxRetries === 'default') delete env.CLAUDE_CODE_MAX_RETRIES;
+  else if (opts.maxRetries !== undefined) env.CLAUDE_CODE_MAX_RETRIES = String(opts.maxRetries);
   if (!opts.nonessentialTraffic) env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = '1';
   if (opts.authToken !== undefined) env.ANTHROPIC_AUTH_TOKEN = opts.authToken;
   if (opts.apiKey !== undefined || opts.authToken === undefined) env.ANTHROPIC_API_KEY = opts.apiKey ?? 'sk-ant-test-key';
