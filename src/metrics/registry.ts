@@ -6,7 +6,7 @@ import { TOKEN_TYPES, costOf, tokensByType } from './cost.js';
 import { createInstruments, type Instruments } from './instruments.js';
 import { LabelLimiter, sanitizeLabel } from './labels.js';
 import type { PriceTable } from './prices.js';
-import type { MetricsRecorder, RequestRecord, UpstreamErrorKind } from './types.js';
+import { STATE_OPERATIONS, UPSTREAM_ERROR_KINDS, type KnownLabels, type MetricsRecorder, type RequestRecord, type StateOperation, type UpstreamErrorKind } from './types.js';
 
 /** Where the metrics layer reports problems (an unpriced model, an internal failure). */
 export interface MetricsLogger {
@@ -143,8 +143,23 @@ class PromRecorder implements MetricsRecorder {
     );
   }
 
-  stateError(operation: string): void {
+  stateError(operation: StateOperation): void {
     this.guard('stateError', () => this.m.stateErrors.inc({ operation: this.operations.get(operation) }));
+  }
+
+  declareKnown(known: KnownLabels): void {
+    this.guard('declareKnown', () => {
+      for (const result of ['success', 'failure']) this.m.configReloads.inc({ result }, 0);
+      for (const operation of STATE_OPERATIONS) this.m.stateErrors.inc({ operation: this.operations.get(operation) }, 0);
+      for (const name of known.upstreams) {
+        const upstream = this.upstreams.get(name);
+        for (const kind of UPSTREAM_ERROR_KINDS) this.m.upstreamErrors.inc({ upstream, kind }, 0);
+      }
+      const states = ['none', ...new Set(known.stickyValues)];
+      for (const from of states) {
+        for (const to of states) if (from !== to) this.m.routeSwitches.inc({ from: this.upstreams.get(from), to: this.upstreams.get(to) }, 0);
+      }
+    });
   }
 
   private unpriced(raw: string, label: string): void {

@@ -37,17 +37,25 @@ export interface RequestRecord {
   usage?: Usage;
 }
 
-/** Kinds of upstream failure counted in mmexec_upstream_errors_total. */
-export type UpstreamErrorKind =
-  | 'connect'
-  | 'timeout'
-  | 'first_byte_timeout'
-  | 'idle_timeout'
-  | 'reset'
-  | 'stream_broken'
-  | 'http_5xx'
-  | 'http_4xx'
-  | 'missing_key';
+/** Kinds of upstream failure counted in mmexec_upstream_errors_total (each is zero from start, per upstream). */
+export const UPSTREAM_ERROR_KINDS = ['connect', 'first_byte_timeout', 'idle_timeout', 'reset', 'stream_broken', 'http_5xx', 'missing_key'] as const;
+
+/** One kind of upstream failure. */
+export type UpstreamErrorKind = (typeof UPSTREAM_ERROR_KINDS)[number];
+
+/** Operations of the state store counted in mmexec_state_errors_total when they fail. */
+export const STATE_OPERATIONS = ['sticky_get', 'sticky_set', 'thinking_record', 'thinking_lookup', 'budget_get', 'budget_incr'] as const;
+
+/** One state store operation. */
+export type StateOperation = (typeof STATE_OPERATIONS)[number];
+
+/** Label values a configuration makes known before any request, so their series start at 0. */
+export interface KnownLabels {
+  /** The configured upstream names. */
+  upstreams: readonly string[];
+  /** Values the routes' sticky actions set (switches go between these and `none`). */
+  stickyValues: readonly string[];
+}
 
 /** The recorder the request path calls. Every method is cheap and never throws. */
 export interface MetricsRecorder {
@@ -58,7 +66,9 @@ export interface MetricsRecorder {
   routeSwitch(from: string, to: string): void;
   thinkingConverted(count: number): void;
   configReload(result: 'success' | 'failure'): void;
-  stateError(operation: string): void;
+  stateError(operation: StateOperation): void;
+  /** Creates the zero-valued series of the label sets a configuration knows (at start and on each reload). */
+  declareKnown(known: KnownLabels): void;
 }
 
 /** A recorder that records nothing (tools such as `mmexec explain`). */
@@ -69,4 +79,5 @@ export const NULL_RECORDER: MetricsRecorder = {
   thinkingConverted: () => {},
   configReload: () => {},
   stateError: () => {},
+  declareKnown: () => {},
 };

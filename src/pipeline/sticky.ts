@@ -1,6 +1,7 @@
 /** Reads and changes sticky state for the scopes of a request. */
 import type { StickyScope } from '../config/types.js';
 import { GatewayError } from '../errors.js';
+import type { StateOperation } from '../metrics/types.js';
 import type { StickyAction } from '../plan/types.js';
 import type { StateNamespace } from '../state/store.js';
 import type { RequestContext } from './context.js';
@@ -50,7 +51,7 @@ export async function applySticky(ctx: RequestContext, action: StickyAction): Pr
 }
 
 /** Fail open (warn, count, go on as if unset) or fail closed (503), as the plan says. */
-function storeFailed(ctx: RequestContext, op: string, err: unknown): void {
+function storeFailed(ctx: RequestContext, op: StateOperation, err: unknown): void {
   ctx.services.recorder.stateError(op);
   ctx.services.log.warn('state store unavailable', { op, error: (err as Error).message, request_id: ctx.id });
   if (ctx.plan.state.onError === 'fail_closed') throw new GatewayError('state_unavailable', 'routing state is unavailable; try again shortly');

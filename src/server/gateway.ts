@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log.js';
+import { knownLabels } from '../metrics/known-labels.js';
 import type { Services } from '../pipeline/context.js';
 import type { Plan } from '../plan/types.js';
 
@@ -20,6 +21,7 @@ export class Gateway {
     readonly version: string,
   ) {
     this.plan = plan;
+    services.recorder.declareKnown(knownLabels(plan));
   }
 
   get log(): Logger {
@@ -29,5 +31,6 @@ export class Gateway {
   /** Swaps in a new plan; requests already running keep the one they started with. */
   swap(plan: Plan): void {
     this.plan = plan;
+    this.services.recorder.declareKnown(knownLabels(plan));
   }
 }

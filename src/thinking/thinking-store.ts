@@ -3,6 +3,7 @@
  * in the state store (with a TTL) and in a bounded in-process cache.
  */
 import { createHash } from 'node:crypto';
+import type { StateOperation } from '../metrics/types.js';
 import { LruMap } from '../state/lru-map.js';
 import type { StateStore } from '../state/store.js';
 
@@ -19,7 +20,7 @@ export class ThinkingStore {
   constructor(
     private readonly store: StateStore,
     private readonly ttlSeconds: number,
-    private readonly onError: (op: string, err: unknown) => void,
+    private readonly onError: (op: StateOperation, err: unknown) => void,
   ) {}
 
   /** Records being written, so shutdown and tests can wait for them. */

@@ -45,10 +45,20 @@ function outgoingBody(ctx: RequestContext): Buffer {
   }
 }
 
+/** The upstream request's headers; a missing upstream key is counted as that upstream's error. */
+function headersFor(ctx: RequestContext, upstream: CompiledUpstream, bodyLength: number): IncomingMessage['headers'] {
+  try {
+    return outgoingHeaders(ctx.headers, upstream, bodyLength, ctx.services.instanceId, ctx.services.env) as IncomingMessage['headers'];
+  } catch (err) {
+    if (err instanceof GatewayError && err.code === 'upstream_key_missing') ctx.services.recorder.upstreamError(upstream.name, 'missing_key');
+    throw err;
+  }
+}
+
 /** Sends one attempt to one upstream; resolves with its response head or its failure. */
 function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingMessage, res: ServerResponse): Promise<Attempt> {
   const body = outgoingBody(ctx);
-  req.headers = outgoingHeaders(ctx.headers, upstream, body.length, ctx.services.instanceId, ctx.services.env) as IncomingMessage['headers'];
+  req.headers = headersFor(ctx, upstream, body.length);
   const name = upstream.name;
   return new Promise<Attempt>((resolve) => {
     let settled = false;

@@ -1,6 +1,6 @@
 /**
  * A scrape target for the Prometheus test: a real gateway running the bundled rules against the fake
- * Anthropic and MiniMax, driven by client traffic that touches every panel of the dashboard.
+ * Anthropic and MiniMax, driven by client traffic that touches every panel of the dashboard, or quiet.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,8 +20,9 @@ export interface MetricsTarget {
 
 const HEADERS = { 'content-type': 'application/json', 'x-api-key': 'sk-client', 'anthropic-version': '2023-06-01' };
 
-/** Starts the fakes and a gateway, then sends a round of traffic every `everyMs`. */
-export async function startGatewayTarget(everyMs = 250): Promise<MetricsTarget> {
+/** Starts the fakes and a gateway, then sends a round of traffic every `everyMs` (never, with `quiet`). */
+export async function startGatewayTarget(opts: { everyMs?: number; quiet?: boolean } = {}): Promise<MetricsTarget> {
+  const everyMs = opts.everyMs ?? 250;
   const anthropic = await startFakeAnthropic({
     replies: (call) => (call.lastUserText === 'fail please' ? { error: { status: 500, type: 'api_error', message: 'Internal server error' } } : { usage: { input_tokens: 1200, output_tokens: 300, cache_read_input_tokens: 5000, ephemeral_1h_input_tokens: 800 } }),
   });
@@ -29,7 +30,7 @@ export async function startGatewayTarget(everyMs = 250): Promise<MetricsTarget> 
   const home = mkdtempSync(join(tmpdir(), 'mmexec-prom-'));
   const env = { ANTHROPIC_UPSTREAM_URL: anthropic.url, MINIMAX_BASE_URL: minimax.url, MINIMAX_API_KEY: 'mm-key', MMEXEC_HOME: home };
   const running = await startGateway({ configPath: 'mmexec.yaml', env, port: 0, host: '127.0.0.1', silent: true });
-  reload(running, 'mmexec.yaml');
+  if (!opts.quiet) reload(running, 'mmexec.yaml');
   let round = 0;
   const send = (body: unknown, session: string): Promise<unknown> =>
     fetch(`${running.url}/v1/messages?beta=true`, { method: 'POST', headers: { ...HEADERS, 'x-claude-code-session-id': session }, body: JSON.stringify(body) }).then((r) => r.text());
@@ -53,11 +54,11 @@ export async function startGatewayTarget(everyMs = 250): Promise<MetricsTarget> 
     await send(turn('fail please'), s);
     await send(turn('mmstatus'), s);
   };
-  await trafficRound();
+  if (!opts.quiet) await trafficRound();
   let stopped = false;
   let inflight: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    if (!stopped) inflight = trafficRound().catch(() => undefined);
+    if (!stopped && !opts.quiet) inflight = trafficRound().catch(() => undefined);
   }, everyMs);
   return {
     hostPort: running.url.replace('http://', ''),

@@ -23,7 +23,7 @@ describe('promtool check metrics', () => {
         route: 'default', upstream: 'other-llm', model: 'unpriced-model', requestedModel: 'x', status: 200,
         durationSeconds: 1, usage: { input_tokens: 1, output_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
       });
-      recorder.stateError('incr');
+      recorder.stateError('budget_incr');
       recorder.configReload('failure');
       const { body } = await renderMetrics(registry);
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Registry } from 'prom-client';
 import { compilePrices } from '../../src/metrics/prices.js';
 import { createMetrics, renderMetrics, type MetricsOptions } from '../../src/metrics/registry.js';
-import type { RequestRecord, Usage } from '../../src/metrics/types.js';
+import { STATE_OPERATIONS, UPSTREAM_ERROR_KINDS, type RequestRecord, type Usage } from '../../src/metrics/types.js';
 import { assertUsd } from './helpers.js';
 
 type Labels = Record<string, string | number>;
@@ -168,13 +168,30 @@ describe('createMetrics', () => {
     recorder.thinkingConverted(Number.NaN);
     recorder.configReload('success');
     recorder.configReload('failure');
-    recorder.stateError('get');
+    recorder.stateError('sticky_get');
     assert.equal(await valueOf(registry, 'mmexec_upstream_errors_total', { upstream: 'minimax', kind: 'http_5xx' }), 2);
     assert.equal(await valueOf(registry, 'mmexec_route_switches_total', { from: 'anthropic', to: 'minimax' }), 1);
     assert.equal(await valueOf(registry, 'mmexec_thinking_blocks_converted_total'), 3);
     assert.equal(await valueOf(registry, 'mmexec_config_reloads_total', { result: 'failure' }), 1);
-    assert.equal(await valueOf(registry, 'mmexec_state_errors_total', { operation: 'get' }), 1);
+    assert.equal(await valueOf(registry, 'mmexec_state_errors_total', { operation: 'sticky_get' }), 1);
     assert.equal(await valueOf(registry, 'mmexec_build_info', { version: '0.1.0' }), 1);
+  });
+
+  it('starts the series of known label sets at 0, and counts on from there', async () => {
+    const { registry, recorder } = setup();
+    recorder.declareKnown({ upstreams: ['anthropic', 'minimax'], stickyValues: ['minimax', 'minimax'] });
+    for (const upstream of ['anthropic', 'minimax']) {
+      for (const kind of UPSTREAM_ERROR_KINDS) assert.equal(await valueOf(registry, 'mmexec_upstream_errors_total', { upstream, kind }), 0, `${upstream} ${kind}`);
+    }
+    for (const result of ['success', 'failure']) assert.equal(await valueOf(registry, 'mmexec_config_reloads_total', { result }), 0);
+    for (const operation of STATE_OPERATIONS) assert.equal(await valueOf(registry, 'mmexec_state_errors_total', { operation }), 0);
+    assert.equal(await valueOf(registry, 'mmexec_route_switches_total', { from: 'none', to: 'minimax' }), 0);
+    assert.equal(await valueOf(registry, 'mmexec_route_switches_total', { from: 'minimax', to: 'none' }), 0);
+    const switches = (await registry.getSingleMetric('mmexec_route_switches_total')!.get()).values;
+    assert.equal(switches.length, 2, 'only switches between none and the sticky values');
+    recorder.upstreamError('minimax', 'connect');
+    recorder.declareKnown({ upstreams: ['minimax'], stickyValues: [] });
+    assert.equal(await valueOf(registry, 'mmexec_upstream_errors_total', { upstream: 'minimax', kind: 'connect' }), 1, 'a reload keeps the counts');
   });
 
   it('never throws, even on garbage records or a throwing logger', () => {
