@@ -3,13 +3,14 @@
  * rejected key as 401; Claude Code retries both for minutes (401 then ends in "Please run /login", which
  * points at the Anthropic login). This maps them to statuses Claude Code shows at once and never retries.
  *
- * What Claude Code does with each status was verified by running the real CLI (2.1.197 and 2.1.332, default
+ * What Claude Code does with each status, run with the real CLI in -p mode (2.1.197 and 2.1.332, default
  * CLAUDE_CODE_MAX_RETRIES, API-key auth) against a local server answering every request with one status
- * (2026-12): 401 is retried 10 times with backoff, then shown as "Please run /login · API Error: 401 ..."
- * (interactive) or "Failed to authenticate. API Error: 401 ..." (-p); 403 is not retried but gets the same
- * login wording; 429, 5xx and 529 are retried; 402 is sent once and shown as "API Error: 402 <message>"; 400
- * is shown the same way (2.1.332 re-sends it at once, with fewer betas, up to twice). `x-should-retry: false`
- * stops the retries of any status in both versions and in the Anthropic SDK, so it is added too.
+ * (2026-12-01): 401 is retried with backoff (6 attempts in the first 20 s; the default is 10 retries); 401 and 403 are shown
+ * as "Failed to authenticate. API Error: ..." (its error formatter, read from the CLI, says "Please run
+ * /login · API Error: ..." instead when interactive); 402 is sent once and shown as "API Error: 402
+ * <message>"; 400 is shown the same way (2.1.332 re-sends it at once with fewer betas, up to twice). The
+ * formatter also replaces any message containing "x-api-key" with its own API-key hint. A 401 with
+ * `x-should-retry: false` is sent once too, so that header is added as well (the Anthropic SDK honours it).
  */
 import { NO_RETRY_HEADERS, USER_FIX_STATUS, type AnthropicErrorType } from '../errors.js';
 import type { RequestContext } from '../pipeline/context.js';
