@@ -4,16 +4,14 @@
  * with the conversion accepted, the teapot words, and back again.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { startClaude, type TurnResult } from '../support/claude-cli.js';
+import { claudeRelease, DEFAULT_VERSION, releaseSkip } from '../support/claude-releases.js';
 import type { MessagesBody, RequestBlock } from '../support/fake-upstream-common.js';
 import { MINIMAX_KEY, startClassic } from './harness.js';
 
-const CLAUDE_BIN = fileURLToPath(new URL('../../node_modules/.bin/claude', import.meta.url));
-const missing = existsSync(CLAUDE_BIN) ? false : 'the Claude Code CLI (node_modules/.bin/claude) is not installed';
-if (missing && process.env.CI) throw new Error(`CI: ${missing}`);
+const release = claudeRelease(DEFAULT_VERSION);
+const missing = releaseSkip(release);
 
 const CLIENT_KEY = 'sk-ant-client-e2e-key';
 
@@ -32,10 +30,10 @@ function ok(r: TurnResult, want: string): void {
   assert.deepEqual([r.is_error, r.result], [false, want]);
 }
 
-describe('classic mmexec with the real Claude Code CLI', { skip: missing }, () => {
+describe(`classic mmexec with the real Claude Code CLI ${release.version}`, { skip: missing }, () => {
   it('moves a session to MiniMax and back, across a gateway restart, with every request accepted', { timeout: 150_000 }, async () => {
     const s = await startClassic();
-    const claude = startClaude({ baseUrl: s.gateway.url, apiKey: CLIENT_KEY, turnTimeoutMs: 30_000 });
+    const claude = startClaude({ bin: release.bin, baseUrl: s.gateway.url, apiKey: CLIENT_KEY, turnTimeoutMs: 30_000 });
     try {
       const counts = (): [number, number] => [s.anthropic.messageBodies().length, s.minimax.messageBodies().length];
 

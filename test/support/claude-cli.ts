@@ -6,7 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { claudeRelease, DEFAULT_VERSION } from './claude-releases.js';
 
 /** Options for one Claude Code process. */
 export interface ClaudeOptions {
@@ -32,8 +32,12 @@ export interface ClaudeOptions {
   turnTimeoutMs?: number;
   /** Allow side requests such as session-title generation (default false: CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1). */
   nonessentialTraffic?: boolean;
-  /** The CLI binary (default node_modules/.bin/claude of this project). */
+  /** The CLI binary (default: the matrix release DEFAULT_VERSION, see claude-releases.ts). */
   bin?: string;
+  /** `--tools` value (default '': no tools); e.g. `Bash` for a tool loop. */
+  tools?: string;
+  /** `--allowedTools` value, so tools run without a permission prompt (e.g. `Bash`). */
+  allowedTools?: string;
 }
 
 /** One line Claude Code printed on stdout. */
@@ -61,6 +65,8 @@ export interface ClaudeSession {
   sessionId(): string | undefined;
   /** Sends one user message and waits for the next `result` event. */
   turn(text: string, opts?: { timeoutMs?: number }): Promise<TurnResult>;
+  /** Writes one user message now without waiting (text typed while a turn runs, e.g. during a tool call). */
+  type(text: string): void;
   /** Everything written to stderr so far. */
   stderr(): string;
   /** Every stdout event so far. */
@@ -69,7 +75,7 @@ export interface ClaudeSession {
   close(): Promise<void>;
 }
 
-const DEFAULT_BIN = fileURLToPath(new URL('../../node_modules/.bin/claude', import.meta.url));
+const DEFAULT_BIN = claudeRelease(DEFAULT_VERSION).bin;
 const DEAD_PROXY = 'http://127.0.0.1:9';
 const live = new Set<ChildProcessWithoutNullStreams>();
 let exitHookInstalled = false;
@@ -137,7 +143,8 @@ export function startClaude(opts: ClaudeOptions): ClaudeSession {
   assertLoopback(opts.baseUrl);
   const ownHome = opts.home === undefined;
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'mmexec-claude-'));
-  const args = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--tools', ''];
+  const args = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--tools', opts.tools ?? ''];
+  if (opts.allowedTools !== undefined) args.push('--allowedTools', opts.allowedTools);
   if (opts.model) args.push('--model', opts.model);
   args.push(...(opts.extraArgs ?? []));
   const child = spawn(opts.bin ?? DEFAULT_BIN, args, {
@@ -196,6 +203,10 @@ export function startClaude(opts: ClaudeOptions): ClaudeSession {
       .map((e) => JSON.stringify(e).slice(0, 600))
       .join('\n');
 
+  const writeUser = (text: string): void => {
+    child.stdin.write(`${JSON.stringify({ type: 'user', message: { role: 'user', content: text } })}\n`);
+  };
+
   const runTurn = (text: string, timeoutMs: number): Promise<TurnResult> =>
     new Promise<TurnResult>((resolve, reject) => {
       const from = events.length;
@@ -222,8 +233,7 @@ export function startClaude(opts: ClaudeOptions): ClaudeSession {
           reject(new Error(describe(`process ${exitInfo} before a result`)));
         }
       };
-      const line = JSON.stringify({ type: 'user', message: { role: 'user', content: text } });
-      child.stdin.write(`${line}\n`);
+      writeUser(text);
       notify();
     });
 
@@ -240,6 +250,7 @@ export function startClaude(opts: ClaudeOptions): ClaudeSession {
       chain = run.catch(() => undefined);
       return run;
     },
+    type: writeUser,
     stderr: () => stderr,
     async close() {
       if (exitInfo === undefined) {
