@@ -67,6 +67,8 @@ export interface ClaudeSession {
   turn(text: string, opts?: { timeoutMs?: number }): Promise<TurnResult>;
   /** Writes one user message now without waiting (text typed while a turn runs, e.g. during a tool call). */
   type(text: string): void;
+  /** Writes one raw stream-json line now (e.g. a `control_request`). */
+  send(line: Record<string, unknown>): void;
   /** Everything written to stderr so far. */
   stderr(): string;
   /** Every stdout event so far. */
@@ -203,9 +205,10 @@ export function startClaude(opts: ClaudeOptions): ClaudeSession {
       .map((e) => JSON.stringify(e).slice(0, 600))
       .join('\n');
 
-  const writeUser = (text: string): void => {
-    child.stdin.write(`${JSON.stringify({ type: 'user', message: { role: 'user', content: text } })}\n`);
+  const send = (line: Record<string, unknown>): void => {
+    child.stdin.write(`${JSON.stringify(line)}\n`);
   };
+  const writeUser = (text: string): void => send({ type: 'user', message: { role: 'user', content: text } });
 
   const runTurn = (text: string, timeoutMs: number): Promise<TurnResult> =>
     new Promise<TurnResult>((resolve, reject) => {
@@ -251,6 +254,7 @@ export function startClaude(opts: ClaudeOptions): ClaudeSession {
       return run;
     },
     type: writeUser,
+    send,
     stderr: () => stderr,
     async close() {
       if (exitInfo === undefined) {
