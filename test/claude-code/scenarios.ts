@@ -186,6 +186,16 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'trigger-prompt',
+    description: `"mmexec refactor the module" as the first prompt on ${ADAPTIVE_MODEL} with the Bash tool on: a whole first request.`,
+    keep: ['mmexec refactor the module'],
+    claude: { model: ADAPTIVE_MODEL, tools: 'Bash', allowedTools: 'Bash' },
+    answer: () => ({ text: 'ok' }),
+    drive: async (ctx) => {
+      await ctx.claude.turn('mmexec refactor the module');
+    },
+  },
+  {
     name: 'model-discovery',
     description: `CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1; GET /v1/models lists ${DISCOVERY_MODELS.join(', ')}. Notes give what Claude Code kept (its gateway-models.json cache) and the initialize control response's models.`,
     keep: ['hello discovery'],
