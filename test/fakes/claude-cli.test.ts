@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startClaude, type ClaudeSession } from '../support/claude-cli.js';
+import { claudeRelease, DEFAULT_VERSION, releaseSkip } from '../support/claude-releases.js';
 import { startFakeAnthropic } from '../support/fake-anthropic.js';
 import { startFakeMiniMax } from '../support/fake-minimax.js';
 import { lastUserText, type MessagesBody, type RequestBlock } from '../support/fake-upstream-common.js';
 
-const T = { timeout: 60_000 };
+const missing = releaseSkip(claudeRelease(DEFAULT_VERSION));
+const T = { timeout: 60_000, skip: missing };
 
 function assistantBlocks(body: MessagesBody | undefined): RequestBlock[][] {
   return (body?.messages ?? [])

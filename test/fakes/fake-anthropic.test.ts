@@ -157,6 +157,66 @@ describe('fake-anthropic', () => {
     assert.equal(ok.type, 'message');
   });
 
+  it('rejects tool calls and tool results that do not pair up, with Anthropic\'s messages', async () => {
+    const call: Anthropic.MessageParam = { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} }] };
+    const result = (id: string): Anthropic.MessageParam => ({ role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: 'ok' }] });
+    const send = (messages: Anthropic.MessageParam[]) => client.messages.create({ model: 'm', max_tokens: 10, messages });
+    const unanswered = await rejection(send([{ role: 'user', content: 'go' }, call, { role: 'user', content: 'never mind' }]));
+    assert.equal(unanswered.status, 400);
+    assert.match(unanswered.apiMessage ?? '', /^messages\.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1\. /);
+    const orphan = await rejection(send([{ role: 'user', content: 'go' }, { role: 'assistant', content: 'no tool' }, result('toolu_2')]));
+    assert.match(orphan.apiMessage ?? '', /^messages\.2\.content\.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_2\. /);
+    const ok = await send([{ role: 'user', content: 'go' }, call, result('toolu_1'), { role: 'system', content: '<total_tokens>1 tokens left</total_tokens>' } as unknown as Anthropic.MessageParam]);
+    assert.equal(ok.type, 'message', 'a trailing system turn after the tool result is fine');
+  });
+
+  it('rejects an empty text block inside a tool result', async () => {
+    const err = await rejection(
+      client.messages.create({
+        model: 'm',
+        max_tokens: 10,
+        messages: [
+          { role: 'user', content: 'go' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: '' }] }] },
+        ],
+      }),
+    );
+    assert.match(err.apiMessage ?? '', /text content blocks must be non-empty/);
+  });
+
+  it('checks the manual-thinking rule behind trailing system turns too', async () => {
+    const err = await rejection(
+      client.messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 4096,
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        messages: [
+          { role: 'user', content: 'run it' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok' }] },
+          { role: 'system', content: '<total_tokens>1 tokens left</total_tokens>' } as unknown as Anthropic.MessageParam,
+        ],
+      }),
+    );
+    assert.equal(err.apiMessage, thinkingFirstMessage(1, 'tool_use'));
+  });
+
+  it('echoes text typed during a tool run, not the tool result turn around it', async () => {
+    const typed = 'The user sent a new message while you were working:\nstop here\n\nIMPORTANT: After completing your current task, you MUST address the user\'s message above. Do not ignore it.';
+    const msg = await client.messages.create({
+      model: 'm',
+      max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'run it' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'done' }] },
+        { role: 'system', content: typed } as unknown as Anthropic.MessageParam,
+      ],
+    });
+    assert.deepEqual(msg.content.filter((b) => b.type === 'text').map((b) => b.type === 'text' && b.text), ['echo: stop here']);
+  });
+
   it('can reply with a tool call, a different model, queued replies and scripted errors', async () => {
     fake.setScript([
       { text: 'first', model: 'MiniMax-M2.7' },

@@ -94,6 +94,25 @@ describe('fake-minimax', () => {
     }
   });
 
+  it('refuses invalid params with 2013: a temperature outside (0, 1] and unpaired tool results', async () => {
+    const reject = async (extra: Record<string, unknown>, messages: unknown[]): Promise<APIError> => {
+      try {
+        await client.messages.create({ model: 'MiniMax-M2.7', max_tokens: 10, messages, ...extra } as unknown as Anthropic.MessageCreateParamsNonStreaming);
+      } catch (err) {
+        if (err instanceof APIError) return err;
+        throw err;
+      }
+      return assert.fail('expected an error');
+    };
+    const hot = await reject({ temperature: 0 }, [{ role: 'user', content: 'x' }]);
+    assert.equal(hot.status, 400);
+    assert.equal(hot.apiMessage, 'invalid params, temperature must be in (0, 1] (2013)');
+    const orphan = await reject({}, [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'no tool' }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: 'ok' }] }]);
+    assert.equal(orphan.apiMessage, 'invalid params, tool call result does not follow tool call (2013)');
+    const ok = await client.messages.create({ model: 'MiniMax-M2.7', max_tokens: 10, temperature: 1, messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming);
+    assert.equal(ok.type, 'message');
+  });
+
   it('requires a key and knows no other paths', async () => {
     const body = JSON.stringify({ model: 'MiniMax-M2.7', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
     const noKey = await fetch(`${fake.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });

@@ -1,6 +1,7 @@
 /**
  * The request checks fake-anthropic applies, with Anthropic's own error messages: signed thinking, non-empty
- * text, thinking-first tool loops under manual thinking, required fields.
+ * text (also inside tool results), tool_use / tool_result pairing, thinking-first tool loops under manual
+ * thinking, required fields.
  */
 import type { MessagesBody, RequestBlock, RequestMessage } from './fake-upstream-common.js';
 
@@ -50,6 +51,43 @@ function checkBlocks(n: number, m: RequestMessage, signed: SignatureCheck): Vali
       if (!signed(b)) return { message: `${where}: Invalid \`signature\` in \`thinking\` block` };
     } else if (b.type === 'redacted_thinking') {
       if (!signed(b)) return { message: `${where}: Invalid \`data\` in \`redacted_thinking\` block` };
+    } else if (b.type === 'tool_result' && Array.isArray(b.content)) {
+      const inner = (b.content as RequestBlock[]).find((c) => c?.type === 'text' && (typeof c.text !== 'string' || c.text.trim() === ''));
+      if (inner) return checkText(`${where}.content`, inner);
+    }
+  }
+  return null;
+}
+
+const toolIds = (m: RequestMessage | undefined, type: string, key: string): string[] =>
+  m && Array.isArray(m.content) ? m.content.filter((b) => b?.type === type).map((b) => String(b[key])) : [];
+
+/**
+ * Anthropic's pairing rule: every tool_use id of an assistant message has a tool_result in the very next
+ * message, and every tool_result answers a tool_use of the message before it. Error texts as Anthropic
+ * words them (seen in public reports, e.g. github.com/anthropics/claude-code/issues/2697 and #13460, read
+ * 2026-12-01).
+ */
+export function checkToolPairing(messages: RequestMessage[]): ValidationFailure | null {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    const asked = m?.role === 'assistant' ? toolIds(m, 'tool_use', 'id') : [];
+    const next = messages[i + 1];
+    const answered = next?.role === 'user' ? toolIds(next, 'tool_result', 'tool_use_id') : [];
+    const missing = asked.filter((id) => !answered.includes(id));
+    if (missing.length > 0 && next !== undefined) {
+      return {
+        message: `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+      };
+    }
+    if (m?.role !== 'user' || !Array.isArray(m.content)) continue;
+    const before = toolIds(messages[i - 1]?.role === 'assistant' ? messages[i - 1] : undefined, 'tool_use', 'id');
+    for (let j = 0; j < m.content.length; j++) {
+      const b = m.content[j];
+      if (b?.type !== 'tool_result' || before.includes(String(b.tool_use_id))) continue;
+      return {
+        message: `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+      };
     }
   }
   return null;
@@ -61,7 +99,7 @@ function nonEmptyContent(n: number): string {
 
 function checkManualThinkingLoop(body: MessagesBody): ValidationFailure | null {
   if (body.thinking?.type !== 'enabled') return null;
-  const last = body.messages[body.messages.length - 1];
+  const last = [...body.messages].reverse().find((m) => m.role !== 'system'); // trailing system turns do not end the loop
   if (!last || last.role !== 'user' || typeof last.content === 'string') return null;
   if (!last.content.some((b) => b.type === 'tool_result')) return null;
   for (let i = body.messages.length - 2; i >= 0; i--) {
@@ -108,5 +146,5 @@ export function validateMessagesBody(json: unknown, signed: SignatureCheck, coun
     const bad = checkBlocks(i, m, signed);
     if (bad) return bad;
   }
-  return checkManualThinkingLoop(body as MessagesBody);
+  return checkToolPairing(body.messages) ?? checkManualThinkingLoop(body as MessagesBody);
 }

@@ -7,7 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { claudeRelease, DEFAULT_VERSION } from './claude-releases.js';
 
 /** Options for one Claude Code process. */
 export interface ClaudeOptions {
@@ -33,10 +33,14 @@ export interface ClaudeOptions {
   turnTimeoutMs?: number;
   /** Allow side requests such as session-title generation (default false: CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1). */
   nonessentialTraffic?: boolean;
-  /** The CLI binary (default node_modules/.bin/claude of this project). */
+  /** The CLI binary (default: the matrix release DEFAULT_VERSION, see claude-releases.ts). */
   bin?: string;
   /** CLAUDE_CODE_MAX_RETRIES (default 0); `'default'` leaves it unset, so Claude Code retries as it does for users. */
   maxRetries?: number | 'default';
+  /** `--tools` value (default '': no tools); e.g. `Bash` for a tool loop. */
+  tools?: string;
+  /** `--allowedTools` value, so tools run without a permission prompt (e.g. `Bash`). */
+  allowedTools?: string;
 }
 
 /** One line Claude Code printed on stdout. */
@@ -64,6 +68,10 @@ export interface ClaudeSession {
   sessionId(): string | undefined;
   /** Sends one user message and waits for the next `result` event. */
   turn(text: string, opts?: { timeoutMs?: number }): Promise<TurnResult>;
+  /** Writes one user message now without waiting (text typed while a turn runs, e.g. during a tool call). */
+  type(text: string): void;
+  /** Writes one raw stream-json line now (e.g. a `control_request`). */
+  send(line: Record<string, unknown>): void;
   /** Everything written to stderr so far. */
   stderr(): string;
   /** Every stdout event so far. */
@@ -72,7 +80,7 @@ export interface ClaudeSession {
   close(): Promise<void>;
 }
 
-const DEFAULT_BIN = fileURLToPath(new URL('../../node_modules/.bin/claude', import.meta.url));
+const DEFAULT_BIN = claudeRelease(DEFAULT_VERSION).bin;
 const DEAD_PROXY = 'http://127.0.0.1:9';
 const live = new Set<ChildProcessWithoutNullStreams>();
 let exitHookInstalled = false;
@@ -142,7 +150,8 @@ export function startClaude(opts: ClaudeOptions): ClaudeSession {
   assertLoopback(opts.baseUrl);
   const ownHome = opts.home === undefined;
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'mmexec-claude-'));
-  const args = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--tools', ''];
+  const args = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--tools', opts.tools ?? ''];
+  if (opts.allowedTools !== undefined) args.push('--allowedTools', opts.allowedTools);
   if (opts.model) args.push('--model', opts.model);
   args.push(...(opts.extraArgs ?? []));
   const child = spawn(opts.bin ?? DEFAULT_BIN, args, {
@@ -201,6 +210,11 @@ export function startClaude(opts: ClaudeOptions): ClaudeSession {
       .map((e) => JSON.stringify(e).slice(0, 600))
       .join('\n');
 
+  const send = (line: Record<string, unknown>): void => {
+    child.stdin.write(`${JSON.stringify(line)}\n`);
+  };
+  const writeUser = (text: string): void => send({ type: 'user', message: { role: 'user', content: text } });
+
   const runTurn = (text: string, timeoutMs: number): Promise<TurnResult> =>
     new Promise<TurnResult>((resolve, reject) => {
       const from = events.length;
@@ -227,8 +241,7 @@ export function startClaude(opts: ClaudeOptions): ClaudeSession {
           reject(new Error(describe(`process ${exitInfo} before a result`)));
         }
       };
-      const line = JSON.stringify({ type: 'user', message: { role: 'user', content: text } });
-      child.stdin.write(`${line}\n`);
+      writeUser(text);
       notify();
     });
 
@@ -245,6 +258,8 @@ export function startClaude(opts: ClaudeOptions): ClaudeSession {
       chain = run.catch(() => undefined);
       return run;
     },
+    type: writeUser,
+    send,
     stderr: () => stderr,
     async close() {
       if (exitInfo === undefined) {

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { checkToolPairing } from './anthropic-validation.js';
 import { closeServer, listenLocal } from './free-port.js';
 import {
   buildStreamEvents,
@@ -102,6 +103,11 @@ export async function startFakeMiniMax(opts: FakeMiniMaxOptions = {}): Promise<F
       sendError(res, 400, 'invalid_request_error', `${ERROR_TEXT[2013]} (2013)`, rid, {}, baseResp(2013, ERROR_TEXT[2013]));
       return;
     }
+    const invalid = invalidParams(body);
+    if (invalid) {
+      sendError(res, 400, 'invalid_request_error', `invalid params, ${invalid} (2013)`, rid, {}, baseResp(2013, `invalid params, ${invalid}`));
+      return;
+    }
     const reply = await script.next({ body, request: rec, index: count++, lastUserText: lastUserText(body) });
     await answer(res, body, reply, rid, opts);
   };
@@ -123,6 +129,17 @@ export async function startFakeMiniMax(opts: FakeMiniMaxOptions = {}): Promise<F
       requests.filter((r) => r.method === 'POST' && r.pathname === messagesPath).map((r) => r.json as MessagesBody),
     close: () => closeServer(server),
   };
+}
+
+/**
+ * What MiniMax refuses as invalid params (2013): a temperature outside (0, 1] (its docs) and tool results
+ * that do not answer the tool calls just before them (reported as "tool call result does not follow tool
+ * call (2013)", github.com/anomalyco/opencode/issues/32608, read 2026-12-01).
+ */
+export function invalidParams(body: MessagesBody): string | undefined {
+  const t = body.temperature;
+  if (t !== undefined && (typeof t !== 'number' || t <= 0 || t > 1)) return 'temperature must be in (0, 1]';
+  return checkToolPairing(body.messages) ? 'tool call result does not follow tool call' : undefined;
 }
 
 function baseResp(code: number, msg = ''): { base_resp: { status_code: number; status_msg: string } } {

@@ -257,19 +257,64 @@ export function splitChunks(text: string, n: number): string[] {
   return out.length > 0 ? out : [''];
 }
 
-/** The text of the last text block of the last user message ('' if none). */
+/** The words Claude Code wraps text typed during a tool run in (captured: test/fixtures/claude-code). */
+export const TYPED_WRAPPER = 'The user sent a new message while you were working:\n';
+
+// Claude Code writes the typed text, then a blank line and an instruction (2.1.197: "IMPORTANT: After
+// completing…", 2.1.250+: "This is how Claude Code surfaces…"), or ends the reminder holding it.
+const TYPED_END = /\n\n(?:IMPORTANT: After completing|This is how Claude Code surfaces)|\n<\/system-reminder>/;
+
+/** The text typed during a tool run inside `s`, or undefined when `s` holds none. */
+export function typedText(s: string): string | undefined {
+  const at = s.lastIndexOf(TYPED_WRAPPER);
+  if (at < 0) return undefined;
+  const rest = s.slice(at + TYPED_WRAPPER.length);
+  const end = TYPED_END.exec(rest);
+  return end ? rest.slice(0, end.index) : rest;
+}
+
+function blockStrings(content: string | RequestBlock[]): string[] {
+  if (typeof content === 'string') return [content];
+  const out: string[] = [];
+  for (const b of content) {
+    if (b.type === 'text' && typeof b.text === 'string') out.push(b.text);
+    if (b.type === 'tool_result') out.push(...blockStrings((b.content as string | RequestBlock[] | undefined) ?? []));
+  }
+  return out;
+}
+
+/** Typed-during-tool text anywhere in a message (its text blocks and tool_result contents), last one wins. */
+function typedIn(m: RequestMessage): string | undefined {
+  const found = blockStrings(m.content).map(typedText).filter((t) => t !== undefined);
+  return found.at(-1);
+}
+
+/**
+ * The user's latest words, read the way Claude Code writes them: trailing `role: "system"` turns are
+ * skipped (unless they carry text typed during a tool run), text typed during a tool run is unwrapped
+ * wherever it sits (system turn, text block or tool_result content), a tool_result turn without it has no
+ * words (''), and `<system-reminder>` blocks are never the user's. '' when none.
+ */
 export function lastUserText(body: MessagesBody): string {
   for (let i = body.messages.length - 1; i >= 0; i--) {
     const m = body.messages[i];
-    if (!m || m.role !== 'user') continue;
+    if (!m) return '';
+    const typed = m.role === 'system' || m.role === 'user' ? typedIn(m) : undefined;
+    if (typed !== undefined) return typed;
+    if (m.role === 'system') continue;
+    if (m.role !== 'user') return '';
     if (typeof m.content === 'string') return m.content;
-    for (let j = m.content.length - 1; j >= 0; j--) {
-      const b = m.content[j];
-      if (b && b.type === 'text' && typeof b.text === 'string') return b.text;
-    }
-    return '';
+    if (m.content.some((b) => b.type === 'tool_result')) return '';
+    const texts = m.content.filter((b) => b.type === 'text' && typeof b.text === 'string').map((b) => String(b.text));
+    return texts.filter((t) => !t.trimStart().startsWith('<system-reminder>')).at(-1) ?? '';
   }
   return '';
+}
+
+/** Whether the last user turn (system turns after it skipped) carries tool results: the model is in a tool loop. */
+export function inToolLoop(body: MessagesBody): boolean {
+  const last = [...body.messages].reverse().find((m) => m.role !== 'system');
+  return last?.role === 'user' && Array.isArray(last.content) && last.content.some((b) => b.type === 'tool_result');
 }
 
 /** A rough token estimate (4 bytes per token) used for usage and count_tokens. */
