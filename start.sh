@@ -6,30 +6,47 @@
 #   ./start.sh --stop      stop gracefully (SIGTERM: in-flight streams may finish), remove the PID file
 #   ./start.sh --restart   stop, then start
 #
-# Environment (also read from .env in the working directory):
+# Environment (also read from .env in the working directory, as every mmexec command reads it):
 #   MMEXEC_DIR        working directory: .env, mmexec.yaml, PID and log files (default: this script's folder)
 #   MMEXEC_CONFIG     rule file (default: mmexec.yaml in MMEXEC_DIR, else the bundled one)
-#   PORT              port the rule file listens on (default 9099), used for the health check
 #   MMEXEC_PID_FILE   default: $MMEXEC_DIR/mmexec.pid      MMEXEC_LOG  default: $MMEXEC_DIR/mmexec.log
+# The health check uses the address the configuration listens on (`mmexec validate --print-url`).
 # Runs dist/ when built; otherwise runs the sources through tsx when installed, and only then builds.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DIR="${MMEXEC_DIR:-$ROOT}"
 cd "$DIR"
-# KEY=value lines of .env, like `mmexec serve` reads them: variables already set (non-empty) win.
+# .env by mmexec's rule: parsed by Node's util.parseEnv; a variable already set to a non-empty value wins,
+# an unset or empty one takes the file's value.
 if [[ -f .env ]]; then
-  while IFS= read -r line || [[ -n "$line" ]]; do
-    [[ "$line" =~ ^[[:space:]]*(export[[:space:]]+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
-    key="${BASH_REMATCH[2]}"
-    value="${BASH_REMATCH[3]}"
-    if [[ "$value" =~ ^\"(.*)\"$ || "$value" =~ ^\'(.*)\'$ ]]; then value="${BASH_REMATCH[1]}"; fi
-    if [[ -z "${!key:-}" ]]; then export "$key=$value"; fi
-  done <.env
+  while IFS= read -r -d '' assignment; do export "$assignment"; done < <(node -e '
+    const vars = require("node:util").parseEnv(require("node:fs").readFileSync(".env", "utf8"));
+    for (const [k, v] of Object.entries(vars)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && !process.env[k]) process.stdout.write(`${k}=${v}\0`);')
 fi
 PID_FILE="${MMEXEC_PID_FILE:-$DIR/mmexec.pid}"
 LOG="${MMEXEC_LOG:-$DIR/mmexec.log}"
-HEALTH="http://127.0.0.1:${PORT:-9099}/healthz"
+CONFIG_ARGS=()
+if [[ -n "${MMEXEC_CONFIG:-}" ]]; then CONFIG_ARGS=(--config "$MMEXEC_CONFIG"); fi
+HEALTH=""
+
+ensure_runnable() {
+  if [[ ! -f "$ROOT/dist/cli/main.js" && ! -d "$ROOT/node_modules/tsx" ]]; then
+    echo "building mmexec (first start)..."
+    (cd "$ROOT" && npm run build --silent)
+  fi
+}
+
+# Sets HEALTH from the address the configuration listens on, as mmexec resolves it (.env, ${VAR}, server.port).
+resolve_health() {
+  local out
+  if ! out="$(node "$ROOT/bin/mmexec.js" validate --print-url ${CONFIG_ARGS[@]+"${CONFIG_ARGS[@]}"} 2>&1)"; then
+    echo "mmexec: the configuration is not valid:" >&2
+    echo "$out" >&2
+    return 1
+  fi
+  HEALTH="${out##*$'\n'}/healthz"
+}
 
 running_pid() {
   [[ -f "$PID_FILE" ]] || return 1
@@ -48,13 +65,9 @@ start() {
     echo "mmexec is already running (pid $pid)"
     return 0
   fi
-  if [[ ! -f "$ROOT/dist/cli/main.js" && ! -d "$ROOT/node_modules/tsx" ]]; then
-    echo "building mmexec (first start)..."
-    (cd "$ROOT" && npm run build --silent)
-  fi
-  local args=(serve)
-  [[ -n "${MMEXEC_CONFIG:-}" ]] && args+=(--config "$MMEXEC_CONFIG")
-  nohup node "$ROOT/bin/mmexec.js" "${args[@]}" --log-format json >>"$LOG" 2>&1 </dev/null &
+  ensure_runnable
+  resolve_health || return 1
+  nohup node "$ROOT/bin/mmexec.js" serve ${CONFIG_ARGS[@]+"${CONFIG_ARGS[@]}"} --log-format json >>"$LOG" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$PID_FILE"
   for _ in $(seq 1 100); do
@@ -98,6 +111,7 @@ status() {
     echo "mmexec is not running"
     return 3
   fi
+  resolve_health || return 1
   if body="$(health 2>/dev/null)"; then
     echo "mmexec is running (pid $pid) on ${HEALTH%/healthz}: $body"
   else
@@ -111,6 +125,6 @@ case "${1:-}" in
   --stop) stop ;;
   --status) status ;;
   --restart) stop && start ;;
-  -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) echo "usage: $0 [--stop|--status|--restart]" >&2; exit 2 ;;
 esac

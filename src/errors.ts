@@ -100,8 +100,9 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** Formats a config issue as `file:line:col path: message`. */
+/** Formats a config issue as `file:line:col path: message` (`file: message` for a whole-file problem). */
 export function formatIssue(i: ConfigIssue): string {
+  if (i.line <= 0 && !i.path) return `${i.file}: ${i.message}`;
   const where = i.line > 0 ? `${i.file}:${i.line}:${i.column}` : i.file;
   return `${where} ${i.path || '(root)'}: ${i.message}`;
 }
@@ -112,4 +113,29 @@ export class ConfigError extends Error {
     super(issues.map(formatIssue).join('\n'));
     this.name = 'ConfigError';
   }
+}
+
+/** Wrong command-line usage (unknown option, stray argument, bad value); the CLI exits 2 with its message. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const FS_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+  EEXIST: 'already exists',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
+/** A file-system error as a short phrase (`no such file or directory`), for one-line messages. */
+export function fsErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return (code && FS_ERRORS[code]) ?? (err as Error).message;
 }

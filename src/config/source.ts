@@ -1,7 +1,7 @@
 /** A parsed YAML file that remembers where each value came from. */
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import type { ConfigIssue } from '../errors.js';
+import { fsErrorText, type ConfigIssue } from '../errors.js';
 import { expandEnv } from './env.js';
 
 /** A path in a document, e.g. ['routes', 2, 'upstream']. */
@@ -28,10 +28,19 @@ export function formatPath(path: DocPath): string {
   return out;
 }
 
-/** Reads and parses a YAML file, expanding `${VAR}` in strings from `env`. Syntax errors become issues. */
+/**
+ * Reads and parses a YAML file, expanding `${VAR}` in strings from `env`. A file that cannot be read and
+ * syntax errors become issues.
+ */
 export function readYamlSource(file: string, displayName: string, env: NodeJS.ProcessEnv, text?: string): YamlSource {
   const lines = new LineCounter();
-  const source = text ?? readFileSync(file, 'utf8');
+  let source: string;
+  try {
+    source = text ?? readFileSync(file, 'utf8');
+  } catch (err) {
+    const issue = { file: displayName, line: 0, column: 0, path: '', message: `cannot read the file: ${fsErrorText(err)}` };
+    return { file: displayName, value: undefined, locate: () => ({ line: 0, column: 0 }), issues: [issue], text: '' };
+  }
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const issues: ConfigIssue[] = [];
   const at = (offset: number): { line: number; column: number } => {
@@ -60,7 +69,15 @@ export function readYamlSource(file: string, displayName: string, env: NodeJS.Pr
     }
     return { line: 1, column: 1 };
   };
-  const value = issues.length > 0 ? undefined : doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  if (issues.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // e.g. too many aliases: the document parses but cannot be turned into values.
+      issues.push({ file: displayName, line: 1, column: 1, path: '', message: (err as Error).message });
+    }
+  }
   return { file: displayName, value, locate, issues, text: source };
 }
 

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { compileCondition } from '../conditions/compile-condition.js';
 import { parseDuration, parseSize } from '../config/duration.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { RouteConfig, StickyScope } from '../config/types.js';
+import { parsePort } from '../config/port.js';
+import type { Config, RouteConfig, StickyScope } from '../config/types.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { compilePrices } from '../metrics/prices.js';
 import { compileTransforms } from '../transforms/registry.js';
@@ -46,19 +47,19 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
     return compileRoute(r, i, cc, upstreams);
   });
   const clients = compileClients(cfg.clients, cc, known);
+  const listen = compileListen(cfg.server ?? {}, cc);
   if (cc.issues.length > 0) throw new ConfigError(cc.issues);
 
   const scopes = new Set<StickyScope>();
   for (const r of routes) for (const s of r.when.scopes) scopes.add(s);
   const server = cfg.server ?? {};
-  const port = Number(server.port ?? 9099);
   const state = cfg.state ?? {};
   const plan: Plan = {
     digest: loaded.digest,
     files: loaded.files,
     server: {
-      host: server.host ?? '127.0.0.1',
-      port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 9099,
+      host: listen.host,
+      port: listen.port,
       bodyLimit: parseSize(server.body_limit ?? '32mb'),
       allowUnauthenticated: server.allow_unauthenticated ?? false,
       metricsToken: server.metrics_token || undefined,
@@ -85,7 +86,6 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
     prices: compilePrices(cfg.prices),
     clients,
   };
-  if (!Number.isInteger(port) || port < 0 || port >= 65536) cc.warn(['server', 'port'], `invalid port "${String(server.port)}", using 9099`);
   return { plan: deepFreeze(plan), warnings: cc.warnings };
 }
 
@@ -113,6 +113,15 @@ function compileRoute(r: RouteConfig, index: number, cc: CompileContext, upstrea
     responseStages: compileTransforms(r.response, 'response', cc, [...path, 'response']),
     reply,
   };
+}
+
+/** The listening host and port; an empty host or a port that is not an integer 0–65535 is an error. */
+function compileListen(server: NonNullable<Config['server']>, cc: CompileContext): { host: string; port: number } {
+  const host = (server.host ?? '127.0.0.1').trim();
+  if (host === '') cc.error(['server', 'host'], 'empty host: give an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces)');
+  const port = parsePort(server.port ?? 9099);
+  if (port === undefined) cc.error(['server', 'port'], `invalid port "${String(server.port)}": expected an integer from 0 to 65535`);
+  return { host, port: port ?? 0 };
 }
 
 function expandHome(dir: string, base: string): string {

@@ -16,6 +16,10 @@ export function reload(running: RunningGateway, configPath: string): boolean {
     const unsafe = addr && typeof addr === 'object' ? unsafeBinding(plan, addr.address) : undefined;
     if (unsafe) throw new Error(unsafe);
     if (plan.state.store !== gw.plan.state.store || plan.state.url !== gw.plan.state.url) gw.log.warn('state store changes take effect after a restart');
+    for (const key of ['host', 'port'] as const) {
+      const [was, now] = [gw.plan.server[key], plan.server[key]];
+      if (was !== now) gw.log.warn(`server.${key} changed from ${was} to ${now}: it takes effect after a restart; still listening on ${running.url}`);
+    }
     gw.swap(plan);
     gw.services.recorder.configReload('success');
     gw.log.info('configuration reloaded', { digest: plan.digest, routes: plan.routes.length });

@@ -47,6 +47,10 @@ describe('rule file errors', () => {
     ['a bad duration', `${HEAD}  - { name: a, upstream: anthropic }\nstate: { sticky_ttl: 7 days }\n`, /state\.sticky_ttl: expected a duration/],
     ['strip_trigger without a last_user_text condition', `${HEAD}  - { name: a, upstream: anthropic, strip_trigger: true }\n`, /strip_trigger needs a last_user_text condition/],
     ['YAML syntax', `${HEAD}  - name: [a\n`, /^mmexec\.yaml:\d+:\d+ \(root\): /],
+    ['a port that is not a number', `${HEAD}  - { name: a, upstream: anthropic }\nserver: { port: abc }\n`, /^mmexec\.yaml:7:17 server\.port: invalid port "abc": expected an integer from 0 to 65535$/],
+    ['a port out of range', `${HEAD}  - { name: a, upstream: anthropic }\nserver: { port: 99999 }\n`, /^mmexec\.yaml:7:17 server\.port: invalid port "99999"/],
+    ['a port with trailing letters', `${HEAD}  - { name: a, upstream: anthropic }\nserver: { port: "0x" }\n`, /server\.port: invalid port "0x"/],
+    ['an empty host', `${HEAD}  - { name: a, upstream: anthropic }\nserver: { host: "" }\n`, /^mmexec\.yaml:7:17 server\.host: empty host/],
   ];
   for (const [name, text, want] of cases) {
     it(`reports ${name} with file, line and column`, () => {
@@ -54,6 +58,16 @@ describe('rule file errors', () => {
       assert.ok(found.some((p) => want.test(p)), `expected ${want} in:\n${found.join('\n')}`);
     });
   }
+
+  it('reports an invalid port or empty host that comes from the environment at its position', () => {
+    const text = `${HEAD}  - { name: a, upstream: anthropic }\nserver: { host: "\${H:-127.0.0.1}", port: "\${PORT:-9099}" }\n`;
+    assert.deepEqual(problems(text, {}, { PORT: 'abc' }), ['mmexec.yaml:7:42 server.port: invalid port "abc": expected an integer from 0 to 65535']);
+    assert.deepEqual(problems(text, {}, { PORT: '65536' }).length, 1);
+    const host = problems(text, {}, { H: ' ' });
+    assert.equal(host.length, 1);
+    assert.match(host[0]!, /^mmexec\.yaml:7:17 server\.host: empty host/);
+    assert.deepEqual(problems(text, {}, { PORT: '9100' }), []);
+  });
 
   it('lists every error, not only the first', () => {
     const found = problems(`${HEAD}  - { name: a, upstream: nowhere }\n  - { name: b, upstream: anthropic, request: [ nope ] }\n  - { name: c, when: { jsonata: "(" }, upstream: anthropic }\n`);

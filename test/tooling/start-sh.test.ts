@@ -65,3 +65,46 @@ describe('start.sh', () => {
     assert.match(s.out, /not running/);
   });
 });
+
+describe('start.sh with a configuration that listens elsewhere than $PORT', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmexec-start-port-'));
+  const pidFile = join(dir, 'mmexec.pid');
+  let port = 0;
+  let env: NodeJS.ProcessEnv = {};
+
+  before(async () => {
+    port = await freePort();
+    const decoy = await freePort();
+    writeFileSync(join(dir, 'fixed.yaml'), `version: 1\nserver: { port: ${port} }\nstate: { store: memory }\nupstreams:\n  anthropic: { url: "http://127.0.0.1:9" }\nroutes:\n  - { name: all, upstream: anthropic }\n`);
+    writeFileSync(join(dir, 'bad.yaml'), 'version: 1\nserver: { port: "${PORT}" }\nstate: { store: memory }\nupstreams:\n  anthropic: { url: "http://127.0.0.1:9" }\nroutes:\n  - { name: all, upstream: anthropic }\n');
+    // Parsed the way mmexec parses it (quotes, an inline comment); MMEXEC_LOG is empty in the environment.
+    writeFileSync(join(dir, '.env'), 'MMEXEC_LOG="gateway log.txt"   # where the log goes\n');
+    env = { MMEXEC_DIR: dir, PORT: String(decoy), MMEXEC_CONFIG: join(dir, 'fixed.yaml'), MMEXEC_PID_FILE: '', MMEXEC_LOG: '' };
+  });
+  after(() => {
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      if (pid > 0) try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('waits on the port the configuration uses, and reads .env as mmexec does', async () => {
+    const started = Date.now();
+    const r = await startSh([], env);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, new RegExp(`mmexec started \\(pid \\d+\\) on http://127.0.0.1:${port}`));
+    assert.ok(Date.now() - started < 15_000, 'no waiting on the wrong port');
+    assert.ok(existsSync(join(dir, 'gateway log.txt')), 'the log goes where .env says');
+    const s = await startSh(['--status'], env);
+    assert.match(s.out, new RegExp(`running \\(pid \\d+\\) on http://127.0.0.1:${port}: .*"status":"ok"`));
+    assert.equal((await startSh(['--stop'], env)).code, 0);
+  });
+
+  it('fails at once, with the error, when the configuration is invalid', async () => {
+    const r = await startSh([], { ...env, PORT: 'abc', MMEXEC_CONFIG: join(dir, 'bad.yaml') });
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /bad\.yaml:2:\d+ server\.port: invalid port "abc"/);
+    assert.equal(existsSync(pidFile), false);
+  });
+});

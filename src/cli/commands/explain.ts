@@ -2,14 +2,14 @@
 import { readFileSync } from 'node:fs';
 import type { StickyScope } from '../../config/types.js';
 import { loadConfig } from '../../config/load.js';
-import { ConfigError, formatIssue } from '../../errors.js';
+import { fsErrorText, UsageError } from '../../errors.js';
 import { compilePlan } from '../../plan/compile.js';
 import type { Message, MessagesBody } from '../../pipeline/messages.js';
 import { replaceWords, userTextOf } from '../../pipeline/user-text.js';
 import { minimalRequest } from '../../rule-tests/build-request.js';
 import { formatExplain } from '../../rule-tests/format-explain.js';
 import { simulate, type SimulationInput } from '../../rule-tests/simulate.js';
-import { option, type ParsedArgs } from '../args.js';
+import { CONFIG_OPTION, type Command, type CommandArgs } from '../command.js';
 import { resolveConfigPath } from '../config-path.js';
 
 const SCOPES = new Set<string>(['session', 'client', 'global']);
@@ -36,53 +36,78 @@ export function parseHeaderOptions(values: readonly string[]): Record<string, st
   return out;
 }
 
-function readRequest(args: ParsedArgs): Buffer {
+/** Where the request came from, for messages. */
+function sourceName(args: CommandArgs): string {
   const file = args.positionals[0];
-  const text = option(args, 'text');
-  if (!file) {
-    if (text === undefined) throw new Error('give a request JSON file (or - for stdin), or --text');
-    return Buffer.from(JSON.stringify(minimalRequest(text)));
+  return file === '-' ? 'stdin' : (file ?? 'the --text request');
+}
+
+function readRequest(args: CommandArgs): Buffer {
+  const file = args.positionals[0];
+  const text = args.string('text');
+  if (!file) return Buffer.from(JSON.stringify(minimalRequest(text ?? '')));
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file === '-' ? 0 : file);
+  } catch (err) {
+    throw new Error(`cannot read ${sourceName(args)}: ${fsErrorText(err)}`);
   }
-  const raw = readFileSync(file === '-' ? 0 : file);
   if (text === undefined) return raw;
-  const body = JSON.parse(raw.toString('utf8')) as MessagesBody;
+  let body: MessagesBody;
+  try {
+    body = JSON.parse(raw.toString('utf8')) as MessagesBody;
+  } catch (err) {
+    throw new Error(`${sourceName(args)} is not JSON (${(err as Error).message.replace(/\s+/g, ' ')}), so --text has no message to replace`);
+  }
   const at = userTextOf(body.messages);
-  if (!at) throw new Error('--text: the request has no user text to replace');
+  if (!at) throw new Error(`--text: ${sourceName(args)} has no user text to replace`);
   replaceWords((body.messages as Message[])[at.message]!, at, text);
   return Buffer.from(JSON.stringify(body));
 }
 
-/** Runs explain; exit 0 when the report was printed, 1 on a bad rule file, 2 on bad arguments. */
-export async function explainCommand(args: ParsedArgs): Promise<number> {
-  const configPath = resolveConfigPath(option(args, 'config'));
-  let input: SimulationInput;
+async function run(args: CommandArgs): Promise<number> {
+  if (args.positionals.length === 0 && args.string('text') === undefined) throw new UsageError('give a request JSON file (or - for stdin), or --text');
+  const configPath = resolveConfigPath(args.string('config'));
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...parseHeaderOptions(args.strings('header')) };
+  const input: SimulationInput = {
+    method: (args.string('method') ?? 'POST').toUpperCase(),
+    path: args.string('path') ?? '/v1/messages',
+    headers,
+    raw: readRequest(args),
+    session: args.string('session'),
+    sticky: parseStickyOptions(args.strings('sticky')),
+  };
+  const { plan } = compilePlan(loadConfig(configPath), process.env);
   try {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' };
-    Object.assign(headers, parseHeaderOptions(args.options.get('header') ?? []));
-    input = {
-      method: (option(args, 'method') ?? 'POST').toUpperCase(),
-      path: option(args, 'path') ?? '/v1/messages',
-      headers,
-      raw: readRequest(args),
-      session: option(args, 'session'),
-      sticky: parseStickyOptions(args.options.get('sticky') ?? []),
-    };
-  } catch (err) {
-    process.stderr.write(`mmexec explain: ${(err as Error).message}\n`);
-    return 2;
-  }
-  try {
-    const { plan } = compilePlan(loadConfig(configPath), process.env);
-    try {
-      const sim = await simulate(plan, input, process.env);
-      process.stdout.write(`Config: ${configPath} (${plan.routes.length} routes, digest ${plan.digest})\n${formatExplain(plan, input, sim)}`);
-    } finally {
-      for (const u of plan.upstreams.values()) u.agent.destroy();
-    }
-    return 0;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const i of err.issues) process.stderr.write(`${formatIssue(i)}\n`);
+    const sim = await simulate(plan, input, process.env);
+    process.stdout.write(`Config: ${configPath} (${plan.routes.length} routes, digest ${plan.digest})\n${formatExplain(plan, input, sim)}`);
+    if (!sim.error) return 0;
+    process.stderr.write(`mmexec explain: ${sourceName(args)}: ${sim.error.message} (the gateway would answer ${sim.error.status} ${sim.error.type})\n`);
     return 1;
+  } finally {
+    for (const u of plan.upstreams.values()) u.agent.destroy();
   }
 }
+
+/** `mmexec explain`. */
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'show what the rules do with a request, without calling any upstream',
+  description:
+    'Runs a request (a JSON file, - for stdin, or a minimal one around --text) through the real routing\n' +
+    'pipeline without calling any upstream: every route tried with each condition\'s verdict, the chosen\n' +
+    'upstream or local reply, the sticky state change, and the body the upstream would receive as a diff.',
+  exitCodes: '0 the request would be routed or answered by a rule, 1 the gateway would reject it (bad body, no\nroute, ...) or the rule file is invalid, 2 wrong usage.',
+  positionals: { usage: '[request.json|-]', max: 1 },
+  options: {
+    config: CONFIG_OPTION,
+    text: { type: 'string', value: 'TEXT', description: 'last user text (replaces it in the request file, or builds a minimal request)', allowEmpty: true },
+    session: { type: 'string', value: 'ID', description: 'session id (instead of the one the request carries)' },
+    sticky: { type: 'string', value: '[SCOPE=]VALUE', multiple: true, description: 'sticky state before the request (scope session, client or global; default session)' },
+    header: { type: 'string', value: 'K:V', multiple: true, description: 'request header', check: (v) => (v.indexOf(':') > 0 ? undefined : 'expected Name:Value') },
+    path: { type: 'string', value: 'PATH', description: 'request path (default /v1/messages)', check: (v) => (v.startsWith('/') ? undefined : 'expected a path starting with /') },
+    method: { type: 'string', value: 'METHOD', description: 'request method (default POST)', check: (v) => (/^[A-Za-z]+$/.test(v) ? undefined : 'expected an HTTP method such as POST') },
+  },
+  readsEnv: true,
+  run,
+};

@@ -1,7 +1,6 @@
 /** `mmexec status`: asks a running gateway for its /status report and prints it as tables. */
-import { existsSync } from 'node:fs';
 import type { StatusReport } from '../../server/status.js';
-import { option, type ParsedArgs } from '../args.js';
+import type { Command, CommandArgs } from '../command.js';
 import { table } from '../table.js';
 
 function duration(seconds: number): string {
@@ -33,11 +32,9 @@ export function formatStatus(url: string, r: StatusReport): string {
   return `${head.join('\n')}\n\n${upstreams}\n\n${routes}\n${sticky ? `\n${sticky}\n` : ''}`;
 }
 
-/** Runs status; exit 0 when the gateway answered, 1 otherwise. */
-export async function statusCommand(args: ParsedArgs): Promise<number> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const url = (option(args, 'url') ?? process.env.MMEXEC_URL ?? `http://127.0.0.1:${process.env.PORT || 9099}`).replace(/\/+$/, '');
-  const token = option(args, 'token') ?? process.env.MMEXEC_METRICS_TOKEN;
+async function run(args: CommandArgs): Promise<number> {
+  const url = (args.string('url') || process.env.MMEXEC_URL || `http://127.0.0.1:${process.env.PORT || 9099}`).replace(/\/+$/, '');
+  const token = args.string('token') || process.env.MMEXEC_METRICS_TOKEN;
   let res: Response;
   try {
     res = await fetch(`${url}/status`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(5000) });
@@ -55,6 +52,29 @@ export async function statusCommand(args: ParsedArgs): Promise<number> {
     return 1;
   }
   const report = (await res.json()) as StatusReport;
-  process.stdout.write(args.flags.has('json') ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(url, report));
+  process.stdout.write(args.flag('json') ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(url, report));
   return 0;
 }
+
+function httpUrl(v: string): string | undefined {
+  try {
+    return /^https?:$/.test(new URL(v).protocol) ? undefined : 'expected an http:// or https:// URL';
+  } catch {
+    return 'expected a URL such as http://127.0.0.1:9099';
+  }
+}
+
+/** `mmexec status`. */
+export const statusCommand: Command = {
+  name: 'status',
+  summary: "show a running gateway's routes, upstream health, sticky sessions, uptime, cost and savings",
+  description: "Asks a running gateway for GET /status and prints it as tables.",
+  exitCodes: '0 the gateway answered, 1 it did not (or refused the token), 2 wrong usage.',
+  options: {
+    url: { type: 'string', value: 'URL', description: 'the gateway (default: MMEXEC_URL, else http://127.0.0.1:$PORT, PORT defaulting to 9099)', check: httpUrl },
+    token: { type: 'string', value: 'TOKEN', description: 'bearer token of server.metrics_token (default: MMEXEC_METRICS_TOKEN)' },
+    json: { type: 'boolean', description: 'print the report as JSON' },
+  },
+  readsEnv: true,
+  run,
+};

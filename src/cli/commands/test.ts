@@ -2,7 +2,7 @@
 import { ConfigError, formatIssue } from '../../errors.js';
 import { targetForConfig, targetForFile, type TestTarget } from '../../rule-tests/collect.js';
 import { runTarget, type TestResult } from '../../rule-tests/run.js';
-import { option, type ParsedArgs } from '../args.js';
+import { CONFIG_OPTION, type Command, type CommandArgs } from '../command.js';
 import { resolveConfigPath } from '../config-path.js';
 
 function report(target: TestTarget, results: readonly TestResult[], verbose: boolean): string {
@@ -21,11 +21,10 @@ function report(target: TestTarget, results: readonly TestResult[], verbose: boo
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
-/** Runs test; exit 0 when every test passes, 1 when one fails or a file is invalid. */
-export async function testCommand(args: ParsedArgs): Promise<number> {
+async function run(args: CommandArgs): Promise<number> {
   const env = process.env;
-  const configPath = resolveConfigPath(option(args, 'config'));
-  const verbose = !args.flags.has('quiet');
+  const configPath = resolveConfigPath(args.string('config'));
+  const verbose = !args.flag('quiet');
   let passed = 0;
   let failed = 0;
   try {
@@ -50,3 +49,21 @@ export async function testCommand(args: ParsedArgs): Promise<number> {
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed > 0 ? 1 : 0;
 }
+
+/** `mmexec test`. */
+export const testCommand: Command = {
+  name: 'test',
+  summary: 'run rule tests (without files: the tests of the rules ./mmexec.yaml uses)',
+  description:
+    'Runs the rule tests of the given rule files (a `tests:` list, or <name>.test.yaml beside <name>.yaml)\n' +
+    'against the configuration; without files, the tests of every rule file the configuration uses. A\n' +
+    'failure prints - expected / + actual lines and the routes tried.',
+  exitCodes: '0 every test passes, 1 a test fails, none is found or a file is invalid, 2 wrong usage.',
+  positionals: { usage: '[files...]', max: Infinity },
+  options: {
+    config: CONFIG_OPTION,
+    quiet: { type: 'boolean', description: 'print only failures and the totals' },
+  },
+  readsEnv: true,
+  run,
+};

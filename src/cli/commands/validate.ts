@@ -2,16 +2,18 @@
 import { loadConfig } from '../../config/load.js';
 import { ConfigError, formatIssue } from '../../errors.js';
 import { compilePlan } from '../../plan/compile.js';
-import { option, type ParsedArgs } from '../args.js';
+import { CONFIG_OPTION, type Command, type CommandArgs } from '../command.js';
 import { resolveConfigPath } from '../config-path.js';
+import { localUrl } from '../gateway-url.js';
 
-/** Runs validate; returns the exit code. */
-export function validateCommand(args: ParsedArgs): number {
-  const path = resolveConfigPath(option(args, 'config'));
+function run(args: CommandArgs): number {
+  const path = resolveConfigPath(args.string('config'));
   try {
     const { plan, warnings } = compilePlan(loadConfig(path));
+    for (const u of plan.upstreams.values()) u.agent.destroy();
     for (const w of warnings) process.stderr.write(`warning: ${formatIssue(w)}\n`);
-    process.stdout.write(`${path}: ok (${plan.routes.length} routes, ${plan.upstreams.size} upstreams, digest ${plan.digest})\n`);
+    if (args.flag('print-url')) process.stdout.write(`${localUrl(plan.server.host, plan.server.port)}\n`);
+    else process.stdout.write(`${path}: ok (${plan.routes.length} routes, ${plan.upstreams.size} upstreams, digest ${plan.digest})\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -20,3 +22,19 @@ export function validateCommand(args: ParsedArgs): number {
     return 1;
   }
 }
+
+/** `mmexec validate`. */
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check a rule file and list every error',
+  description:
+    'Loads and compiles the rule file and every file it includes, as serve does (after reading .env), and\n' +
+    'lists every error with its file:line:column. Warnings (e.g. a key variable not set) go to stderr.',
+  exitCodes: '0 valid, 1 errors found (each listed), 2 wrong usage.',
+  options: {
+    config: CONFIG_OPTION,
+    'print-url': { type: 'boolean', description: 'print only the URL the gateway will listen on, e.g. http://127.0.0.1:9099 (for scripts)' },
+  },
+  readsEnv: true,
+  run,
+};
