@@ -7,6 +7,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { RouteConfig, StickyScope } from '../config/types.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { compilePrices } from '../metrics/prices.js';
+import { compileModels } from '../models/declared-models.js';
 import { compileTransforms } from '../transforms/registry.js';
 import { stripTrigger } from '../transforms/simple-request.js';
 import { CompileContext } from './compile-context.js';
@@ -46,6 +47,7 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
     return compileRoute(r, i, cc, upstreams);
   });
   const clients = compileClients(cfg.clients, cc, known);
+  const models = compileModels(cfg.models, cc);
   if (cc.issues.length > 0) throw new ConfigError(cc.issues);
 
   const scopes = new Set<StickyScope>();
@@ -84,6 +86,7 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
     stickyScopes: [...scopes],
     prices: compilePrices(cfg.prices),
     clients,
+    models,
   };
   if (!Number.isInteger(port) || port < 0 || port >= 65536) cc.warn(['server', 'port'], `invalid port "${String(server.port)}", using 9099`);
   return { plan: deepFreeze(plan), warnings: cc.warnings };

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { debugRequest } from '../debug/debug-request.js';
+import { forwardModelList, wantsModelList } from '../models/model-list.js';
 import { asGatewayError, GatewayError } from '../errors.js';
 import { RequestContext } from '../pipeline/context.js';
 import { runRequestStages } from '../pipeline/run-stages.js';
@@ -65,7 +66,7 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
       await runRequestStages(ctx, route.requestStages);
       await runRequestStages(ctx, ctx.upstream.requestStages);
       debugRequest(ctx);
-      outcome = await forward(ctx, req, res);
+      outcome = await (wantsModelList(ctx) ? forwardModelList : forward)(ctx, req, res);
       ctx.status = res.statusCode;
     }
   } catch (err) {
