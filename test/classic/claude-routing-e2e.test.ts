@@ -97,7 +97,7 @@ routes:
     const minimaxBefore = minimax.requests.length;
     let delegated = false;
     anthropic.setScript((call) => {
-      if (!delegated && (call.body.tools ?? []).some((t) => t.name === 'Agent')) {
+      if (!delegated && ((call.body.tools ?? []) as Array<{ name?: string }>).some((t) => t.name === 'Agent')) {
         delegated = true;
         return { text: '', thinking: null, stopReason: 'tool_use', toolUse: { name: 'Agent', input: { description: 'Explore repo', prompt: 'List the files', subagent_type: 'Explore' } } };
       }
