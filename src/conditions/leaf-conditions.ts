@@ -5,6 +5,7 @@ import type { CompileContext } from '../plan/compile-context.js';
 import { compileRegex, compileTextMatch, globToRegExp } from '../plan/text-match.js';
 import type { Condition, TraceLine } from '../plan/types.js';
 import { wordsOf } from '../pipeline/user-text.js';
+import { compileClaudeCodeCondition } from './claude-code-condition.js';
 
 /** Compiles the parameters of one condition key. Returns undefined after recording an error. */
 export type LeafCompiler = (params: unknown, cc: CompileContext, path: DocPath, negated: boolean) => Condition | undefined;
@@ -126,4 +127,5 @@ export const LEAF_CONDITIONS: Readonly<Record<string, LeafCompiler>> = {
   model,
   stream,
   sticky,
+  claude_code: compileClaudeCodeCondition,
 };

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, normalize, relative, resolve, sep } from 'node:pat
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { formatPath, readYamlSource, type DocPath, type YamlSource } from './source.js';
-import type { Config, RouteConfig } from './types.js';
+import type { Config, ModelConfig, RouteConfig } from './types.js';
 import { validateSource } from './validate.js';
 
 /** A validated configuration, with a way to point at any value's place in its file. */
@@ -17,7 +17,7 @@ export interface LoadedConfig {
   digest: string;
   /** Directory of the main file (relative paths in the config resolve against it). */
   baseDir: string;
-  /** Builds an issue at `path` of the merged config (routes of included files point into their file). */
+  /** Builds an issue at `path` of the merged config (routes and models of included files point into their file). */
   issueAt(path: DocPath, message: string): ConfigIssue;
 }
 
@@ -63,11 +63,18 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   const files = [abs];
   const digest = createHash('sha256').update(main.text);
   const routes: RouteConfig[] = [];
-  const origins: Array<{ src: YamlSource; path: DocPath }> = [];
+  const models: ModelConfig[] = [];
+  const origins: Record<'routes' | 'models', Array<{ src: YamlSource; path: DocPath }>> = { routes: [], models: [] };
+  const addModels = (list: ModelConfig[] | undefined, src: YamlSource): void =>
+    list?.forEach((m, j) => {
+      models.push(m);
+      origins.models.push({ src, path: ['models', j] });
+    });
+  addModels(raw.models, main);
   raw.routes.forEach((item, i) => {
     if (!('include' in item)) {
       routes.push(item);
-      origins.push({ src: main, path: ['routes', i] });
+      origins.routes.push({ src: main, path: ['routes', i] });
       return;
     }
     const lookup = findInclude(item.include, baseDir);
@@ -84,23 +91,24 @@ export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
     if (incIssues.length > 0) return;
     files.push(target);
     digest.update(inc.text);
-    const incRoutes = (inc.value as { routes: RouteConfig[] }).routes;
-    incRoutes.forEach((r, j) => {
+    const incValue = inc.value as { routes: RouteConfig[]; models?: ModelConfig[] };
+    incValue.routes.forEach((r, j) => {
       routes.push(r);
-      origins.push({ src: inc, path: ['routes', j] });
+      origins.routes.push({ src: inc, path: ['routes', j] });
     });
+    addModels(incValue.models, inc);
   });
   if (issues.length > 0) throw new ConfigError(issues);
 
   const issueAt = (path: DocPath, message: string): ConfigIssue => {
     let src = main;
     let local: DocPath = path;
-    if (path[0] === 'routes' && typeof path[1] === 'number' && origins[path[1]]) {
-      const o = origins[path[1]]!;
+    const o = (path[0] === 'routes' || path[0] === 'models') && typeof path[1] === 'number' ? origins[path[0]][path[1]] : undefined;
+    if (o) {
       src = o.src;
       local = [...o.path, ...path.slice(2)];
     }
     return { file: src.file, ...src.locate(local), path: formatPath(local), message };
   };
-  return { config: { ...raw, routes }, files, digest: digest.digest('hex').slice(0, 16), baseDir, issueAt };
+  return { config: { ...raw, routes, models }, files, digest: digest.digest('hex').slice(0, 16), baseDir, issueAt };
 }

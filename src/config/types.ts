@@ -12,6 +12,17 @@ export interface TextMatchConfig {
   ignore_case?: boolean;
 }
 
+/** The claude_code condition: what Claude Code says about the request; keys combine with AND. */
+export interface ClaudeCodeConditionConfig {
+  subagent?: boolean;
+  request_class?: RequestClassName | RequestClassName[];
+  agent_type?: string | string[];
+  child_session?: boolean;
+}
+
+/** Request classes of Claude Code's x-claude-code-request-class header. */
+export type RequestClassName = 'main' | 'subagent' | 'workflow' | 'compaction' | 'auxiliary' | 'side_reply';
+
 /** A condition; keys combine with AND. */
 export interface ConditionConfig {
   last_user_text?: TextMatchConfig;
@@ -22,6 +33,7 @@ export interface ConditionConfig {
   sticky?: string | boolean | { scope?: StickyScope; equals?: string; set?: boolean };
   jsonata?: string;
   stream?: boolean;
+  claude_code?: ClaudeCodeConditionConfig;
   all?: ConditionConfig[];
   any?: ConditionConfig[];
   not?: ConditionConfig;
@@ -74,7 +86,14 @@ export interface PriceConfig {
   cache_write_1h?: number;
 }
 
-/** The whole rule file after validation, with included routes spliced in. */
+/** A model the gateway adds to GET /v1/models answers. */
+export interface ModelConfig {
+  id: string;
+  display_name?: string;
+  description?: string;
+}
+
+/** The whole rule file after validation, with included routes (and models) spliced in. */
 export interface Config {
   version?: 1;
   server?: {
@@ -98,6 +117,7 @@ export interface Config {
   upstreams: Record<string, UpstreamConfig>;
   routes: RouteConfig[];
   prices?: PriceConfig[];
+  models?: ModelConfig[];
   clients?: Array<{ name: string; key?: string; key_sha256?: string; budget?: BudgetConfig }>;
   tests?: RuleTestConfig[];
 }

@@ -37,6 +37,7 @@ const DEFINITIONS: ReadonlyArray<[string, string]> = [
   ['condition', 'Condition (`when`)'],
   ['scope', 'Sticky scope'],
   ['budget', 'Budget (`clients[].budget`)'],
+  ['model', 'Declared model (`models[]`)'],
   ['rule_file', 'Rule file (`include`d)'],
   ['rule_test', 'Rule test (`tests[]`)'],
   ['test_file', 'Test file (`<rules>.test.yaml`)'],

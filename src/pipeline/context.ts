@@ -11,6 +11,7 @@ import type { ThinkingStore } from '../thinking/thinking-store.js';
 import type { RequestBody } from '../body/request-body.js';
 import type { MessagesBody } from './messages.js';
 import { locateUserText, type TextLocation } from './user-text.js';
+import type { Stage } from './stage.js';
 
 /** Long-lived services a request may use. */
 export interface Services {
@@ -54,6 +55,8 @@ export class RequestContext {
   route: CompiledRoute | undefined;
   upstream: CompiledUpstream | undefined;
   trigger: TriggerMatch | undefined;
+  /** A stage of the gateway's own run after the upstream's and the route's response stages (the model list merge). */
+  responseTail: Stage | undefined;
   /** The model the client asked for. */
   readonly requestedModel: string | undefined;
   readonly usage = new UsageTracker();

@@ -21,7 +21,9 @@ export async function runRequestStages(ctx: RequestContext, stages: readonly Sta
   }
 }
 
-/** The response stages for an upstream answer: the upstream's first (taps, remaps), then the route's. */
+/** The response stages for an upstream answer: the upstream's first (taps, remaps), then the route's, then the gateway's own. */
 export function responseStages(ctx: RequestContext, upstream: CompiledUpstream): Stage[] {
-  return [...upstream.responseStages, ...(ctx.route?.responseStages ?? [])];
+  const stages = [...upstream.responseStages, ...(ctx.route?.responseStages ?? [])];
+  if (ctx.responseTail) stages.push(ctx.responseTail);
+  return stages;
 }

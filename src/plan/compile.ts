@@ -8,6 +8,7 @@ import { parsePort } from '../config/port.js';
 import type { Config, RouteConfig, StickyScope } from '../config/types.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { compilePrices } from '../metrics/prices.js';
+import { compileModels } from '../models/declared-models.js';
 import { compileTransforms } from '../transforms/registry.js';
 import { stripTrigger } from '../transforms/simple-request.js';
 import { CompileContext } from './compile-context.js';
@@ -48,6 +49,7 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
   });
   const clients = compileClients(cfg.clients, cc, known);
   const listen = compileListen(cfg.server ?? {}, cc);
+  const models = compileModels(cfg.models, cc);
   if (cc.issues.length > 0) throw new ConfigError(cc.issues);
 
   const scopes = new Set<StickyScope>();
@@ -85,6 +87,7 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
     stickyScopes: [...scopes],
     prices: compilePrices(cfg.prices),
     clients,
+    models,
   };
   return { plan: deepFreeze(plan), warnings: cc.warnings };
 }

@@ -2,6 +2,7 @@
 import type { Agent } from 'node:http';
 import type { StickyScope } from '../config/types.js';
 import type { PriceTable } from '../metrics/prices.js';
+import type { ModelObject } from '../models/declared-models.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { Stage } from '../pipeline/stage.js';
 
@@ -120,4 +121,6 @@ export interface Plan {
   readonly stickyScopes: readonly StickyScope[];
   readonly prices: PriceTable;
   readonly clients: readonly CompiledClient[];
+  /** Models added to GET /v1/models answers (empty: the upstream's list passes unchanged). */
+  readonly models: readonly ModelObject[];
 }

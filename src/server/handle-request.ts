@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { debugRequest } from '../debug/debug-request.js';
+import { forwardModelList, wantsModelList } from '../models/model-list.js';
 import { asGatewayError, GatewayError } from '../errors.js';
 import { RequestContext } from '../pipeline/context.js';
 import { runRequestStages } from '../pipeline/run-stages.js';
@@ -67,7 +68,7 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
       await runRequestStages(ctx, ctx.upstream.requestStages);
       debugRequest(ctx);
       // A forwarded request changes sticky state only once its upstream accepted it (2xx response head).
-      outcome = await forward(ctx, req, res, sticky && (() => applySticky(c, sticky)));
+      outcome = wantsModelList(ctx) ? await forwardModelList(ctx, req, res) : await forward(ctx, req, res, sticky && (() => applySticky(c, sticky)));
       ctx.status = res.statusCode;
     }
   } catch (err) {

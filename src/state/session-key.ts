@@ -27,14 +27,22 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Claude Code sends metadata.user_id as a JSON string holding device_id and session_id. */
-function fromMetadata(metadata: unknown, key: string): string | undefined {
+/**
+ * The object inside metadata.user_id: Claude Code sends it as a JSON string holding device_id, session_id
+ * and, for a session started by another one, parent_session_id. Undefined when it is not such a string.
+ */
+export function metadataUserId(metadata: unknown): Record<string, unknown> | undefined {
   const raw = (metadata as { user_id?: unknown } | undefined)?.user_id;
   if (typeof raw !== 'string' || !raw.startsWith('{')) return undefined;
   try {
-    const v = (JSON.parse(raw) as Record<string, unknown>)[key];
-    return typeof v === 'string' ? v : undefined;
+    const v: unknown = JSON.parse(raw);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+function fromMetadata(metadata: unknown, key: string): string | undefined {
+  const v = metadataUserId(metadata)?.[key];
+  return typeof v === 'string' ? v : undefined;
 }
