@@ -74,6 +74,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
+  }).catch(async (err: unknown) => {
+    await store.close(); // releases the state directory for the next attempt
+    throw err;
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

@@ -10,8 +10,15 @@ export async function createStore(state: Plan['state'], log: Logger): Promise<St
   switch (state.store) {
     case 'memory':
       return new MemoryStore();
-    case 'file':
-      return new FileStore(state.dir, (msg) => log.warn(msg));
+    case 'file': {
+      const store = new FileStore(state.dir, (msg) => log.warn(msg));
+      const stale = await store.open().catch(async (err: unknown) => {
+        await store.close();
+        throw err;
+      });
+      if (stale) log.warn('took over the state directory lock of a gateway that is no longer running', { dir: state.dir, pid: stale.pid, host: stale.host });
+      return store;
+    }
     case 'redis': {
       const modulePath = './redis-store.js';
       const mod = (await import(modulePath).catch(() => undefined)) as

@@ -2,10 +2,12 @@
  * The file store: sticky state as `<dir>/state/<session>.json` (client and global scopes below
  * `state/client/` and `state/global.json`), thinking hashes as marker files under `<dir>/thinking/`,
  * counters under `<dir>/counters/`. Writes are atomic (temp file + rename); a corrupt file reads as unset.
+ * One gateway process per directory (see dir-lock.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lockStateDir, type DirLock } from './dir-lock.js';
 import { LruMap } from './lru-map.js';
 import type { StateNamespace, StateStore } from './store.js';
 
@@ -22,12 +24,22 @@ export class FileStore implements StateStore {
   readonly kind = 'file' as const;
   private readonly made = new Set<string>();
   private counterQueue: Promise<unknown> = Promise.resolve();
+  private lock: DirLock | undefined;
 
   constructor(
     readonly dir: string,
     private readonly warn: (msg: string) => void,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Takes the directory's gateway lock: throws StateDirInUseError when another gateway holds it. Returns the
+   * owner of a stale lock that was replaced, if any.
+   */
+  async open(): Promise<{ pid: number; host: string } | undefined> {
+    this.lock = await lockStateDir(this.dir);
+    return this.lock.tookOver;
+  }
 
   private pathOf(ns: StateNamespace, key: string): { dir: string; file: string } {
     if (!SAFE_KEY.test(key) || key.startsWith('.')) throw new Error('unsafe state key');
@@ -52,8 +64,8 @@ export class FileStore implements StateStore {
   }
 
   /**
-   * Sticky records this process has read or written (null = no file). The file store serves one gateway
-   * process, so its own writes are the only changes; this saves a file open on every request.
+   * Sticky records this process has read or written (null = no file). The directory lock keeps other
+   * gateways out, so this process's own writes are the only changes; this saves a file open per request.
    */
   private readonly cache = new LruMap<string, Record_ | null>(10_000);
 
@@ -138,7 +150,7 @@ export class FileStore implements StateStore {
     );
   }
 
-  /** Counters are serialised within the process; the file store is for a single gateway process. */
+  /** Counters are serialised within the process; the directory lock keeps other gateway processes out. */
   async incrBy(ns: StateNamespace, key: string, amount: number, ttlSeconds: number): Promise<number> {
     const run = this.counterQueue.then(async () => {
       const rec = await this.read(ns, key);
@@ -167,7 +179,10 @@ export class FileStore implements StateStore {
     return counts;
   }
 
+  /** Waits for pending counter writes and releases the directory lock. */
   async close(): Promise<void> {
     await this.counterQueue;
+    await this.lock?.release();
+    this.lock = undefined;
   }
 }
