@@ -51,9 +51,8 @@ export async function applySticky(ctx: RequestContext, action: StickyAction): Pr
   if (before !== after) ctx.services.recorder.routeSwitch(before ?? 'none', after ?? 'none');
 }
 
-/** Fail open (warn, count, go on as if unset) or fail closed (503), as the plan says. */
+/** Fail open (count, warn once per outage, go on as if unset) or fail closed (503), as the plan says. */
 function storeFailed(ctx: RequestContext, op: string, err: unknown): void {
-  ctx.services.recorder.stateError(op);
-  ctx.services.log.warn('state store unavailable', { op, error: (err as Error).message, request_id: ctx.id });
+  ctx.services.stateErrors.failed(op, err, { request_id: ctx.id });
   if (ctx.plan.state.onError === 'fail_closed') throw new GatewayError('state_unavailable', 'routing state is unavailable; try again shortly');
 }
