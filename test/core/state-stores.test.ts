@@ -8,53 +8,19 @@ import { FileStore } from '../../src/state/file-store.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import type { StateStore } from '../../src/state/store.js';
 import { findSession } from '../../src/state/session-key.js';
+import { storeConformance, type StoreUnderTest } from '../support/store-conformance.js';
 import { GatewayError } from '../../src/errors.js';
 
-/** The conformance suite every StateStore passes; `clock` lets tests move time. */
-export function storeConformance(name: string, make: (clock: { now: number }) => StateStore): void {
-  describe(`${name} state store`, () => {
-    it('gets what was set and forgets what was deleted', async () => {
-      const s = make({ now: Date.now() });
-      assert.equal(await s.get('sticky:session', 'abc'), undefined);
-      await s.set('sticky:session', 'abc', 'minimax', 60);
-      assert.equal(await s.get('sticky:session', 'abc'), 'minimax');
-      assert.equal(await s.get('sticky:client', 'abc'), undefined, 'namespaces are separate');
-      await s.delete('sticky:session', 'abc');
-      assert.equal(await s.get('sticky:session', 'abc'), undefined);
-      await s.delete('sticky:session', 'never-set');
-      await s.close();
-    });
-
-    it('expires values after their TTL', async () => {
-      const clock = { now: Date.now() };
-      const s = make(clock);
-      await s.set('sticky:global', 'global', 'b', 10);
-      await s.set('thinking', 'f'.repeat(64), '1', 10);
-      clock.now += 11_000;
-      assert.equal(await s.get('sticky:global', 'global'), undefined);
-      assert.deepEqual(await s.hasMany('thinking', ['f'.repeat(64)]), [false]);
-      await s.close();
-    });
-
-    it('answers hasMany in order', async () => {
-      const s = make({ now: Date.now() });
-      await s.set('thinking', 'a'.repeat(64), '1', 60);
-      await s.set('thinking', 'c'.repeat(64), '1', 60);
-      assert.deepEqual(await s.hasMany('thinking', ['a'.repeat(64), 'b'.repeat(64), 'c'.repeat(64)]), [true, false, true]);
-      await s.close();
-    });
-
-    it('adds to counters without losing concurrent increments', async () => {
-      const s = make({ now: Date.now() });
-      await Promise.all(Array.from({ length: 25 }, () => s.incrBy('budget', 'c1-day', 0.5, 60)));
-      assert.equal(await s.incrBy('budget', 'c1-day', 0, 60), 12.5);
-      await s.close();
-    });
-  });
+/** A store on a fake clock that `advance` moves. */
+function onClock(make: (now: () => number) => StateStore): () => Promise<StoreUnderTest> {
+  return async () => {
+    const clock = { now: Date.now() };
+    return { store: make(() => clock.now), advance: async (ms) => void (clock.now += ms) };
+  };
 }
 
-storeConformance('memory', (clock) => new MemoryStore(() => clock.now));
-storeConformance('file', (clock) => new FileStore(mkdtempSync(join(tmpdir(), 'mmexec-fs-')), () => {}, () => clock.now));
+storeConformance('memory', onClock((now) => new MemoryStore(now)));
+storeConformance('file', onClock((now) => new FileStore(mkdtempSync(join(tmpdir(), 'mmexec-fs-')), () => {}, now)));
 
 describe('file store layout', () => {
   it('keeps a session as state/<session>.json, written atomically', async () => {
