@@ -6,6 +6,7 @@ import type { MetricsRecorder } from '../metrics/types.js';
 import { UsageTracker } from '../metrics/usage.js';
 import type { CompiledRoute, CompiledUpstream, Plan } from '../plan/types.js';
 import type { StateStore } from '../state/store.js';
+import type { StateErrors } from '../state/state-errors.js';
 import type { TeamRequest } from '../team/admit.js';
 import type { ThinkingStore } from '../thinking/thinking-store.js';
 import type { RequestBody } from '../body/request-body.js';
@@ -16,6 +17,8 @@ import type { Stage } from './stage.js';
 /** Long-lived services a request may use. */
 export interface Services {
   store: StateStore;
+  /** Counts state store failures and logs one warning per outage. */
+  stateErrors: StateErrors;
   thinking: ThinkingStore;
   recorder: MetricsRecorder;
   log: Logger;

@@ -6,11 +6,16 @@ import type { StickyAction } from '../plan/types.js';
 import type { StateNamespace } from '../state/store.js';
 import type { RequestContext } from './context.js';
 
-/** The store key of a scope for this request, or undefined when the scope has no state here. */
+/**
+ * The store key of a scope for this request, or undefined when the scope has no state here. A request
+ * without a session id falls back (with `sessions.fallback: global`) to its client's state when clients are
+ * configured, so one client's sessionless requests never read or change another's; else to the global state.
+ */
 export function scopeKey(ctx: RequestContext, scope: StickyScope): { ns: StateNamespace; key: string } | undefined {
   if (scope === 'session') {
     if (ctx.session) return { ns: 'sticky:session', key: ctx.session };
-    return ctx.plan.sessions.fallback === 'global' ? { ns: 'sticky:global', key: 'global' } : undefined;
+    if (ctx.plan.sessions.fallback === 'none') return undefined;
+    return ctx.client ? { ns: 'sticky:client', key: ctx.client } : { ns: 'sticky:global', key: 'global' };
   }
   if (scope === 'client' && ctx.client) return { ns: 'sticky:client', key: ctx.client };
   return { ns: 'sticky:global', key: 'global' };
@@ -50,9 +55,8 @@ export async function applySticky(ctx: RequestContext, action: StickyAction): Pr
   if (before !== after) ctx.services.recorder.routeSwitch(before ?? 'none', after ?? 'none');
 }
 
-/** Fail open (warn, count, go on as if unset) or fail closed (503), as the plan says. */
+/** Fail open (count, warn once per outage, go on as if unset) or fail closed (503), as the plan says. */
 function storeFailed(ctx: RequestContext, op: StateOperation, err: unknown): void {
-  ctx.services.recorder.stateError(op);
-  ctx.services.log.warn('state store unavailable', { op, error: (err as Error).message, request_id: ctx.id });
+  ctx.services.stateErrors.failed(op, err, { request_id: ctx.id });
   if (ctx.plan.state.onError === 'fail_closed') throw new GatewayError('state_unavailable', 'routing state is unavailable; try again shortly');
 }

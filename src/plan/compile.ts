@@ -1,6 +1,4 @@
 /** Compiles a validated configuration into a frozen plan. Anything that can fail fails here, with a position. */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { compileCondition } from '../conditions/compile-condition.js';
 import { parseDuration, parseSize } from '../config/duration.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -13,6 +11,7 @@ import { compileTransforms } from '../transforms/registry.js';
 import { stripTrigger } from '../transforms/simple-request.js';
 import { CompileContext } from './compile-context.js';
 import { compileClients } from './compile-clients.js';
+import { compileState } from './compile-state.js';
 import { compileUpstream } from './compile-upstream.js';
 import type { CompiledRoute, CompiledUpstream, Plan, SessionSource } from './types.js';
 
@@ -50,12 +49,12 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
   const clients = compileClients(cfg.clients, cc, known);
   const listen = compileListen(cfg.server ?? {}, cc);
   const models = compileModels(cfg.models, cc);
+  const state = compileState(cfg.state, cc, env, loaded.baseDir);
   if (cc.issues.length > 0) throw new ConfigError(cc.issues);
 
   const scopes = new Set<StickyScope>();
   for (const r of routes) for (const s of r.when.scopes) scopes.add(s);
   const server = cfg.server ?? {};
-  const state = cfg.state ?? {};
   const plan: Plan = {
     digest: loaded.digest,
     files: loaded.files,
@@ -73,15 +72,7 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
       ),
       fallback: cfg.sessions?.fallback ?? 'global',
     },
-    state: {
-      store: state.store ?? 'file',
-      dir: expandHome(state.dir ?? env.MMEXEC_HOME ?? join(homedir(), '.claude', 'mmexec'), loaded.baseDir),
-      url: state.url,
-      keyPrefix: state.key_prefix ?? 'mmexec:',
-      onError: state.on_error ?? 'fail_open',
-      stickyTtlSeconds: parseDuration(state.sticky_ttl ?? '7d') / 1000,
-      thinkingTtlSeconds: parseDuration(state.thinking_ttl ?? '30d') / 1000,
-    },
+    state,
     upstreams,
     routes,
     stickyScopes: [...scopes],
@@ -126,12 +117,6 @@ function compileListen(server: NonNullable<Config['server']>, cc: CompileContext
   if (port === undefined) cc.error(['server', 'port'], `invalid port "${String(server.port)}": expected an integer from 0 to 65535`);
   return { host, port: port ?? 0 };
 }
-
-function expandHome(dir: string, base: string): string {
-  if (dir === '~' || dir.startsWith('~/')) return join(homedir(), dir.slice(1));
-  return resolve(base, dir);
-}
-
 
 /** Freezes plain objects and arrays; class instances (agents, regexes, maps) are left alone. */
 function deepFreeze<T>(value: T): T {

@@ -17,6 +17,7 @@ import type { CompiledRoute, CompiledUpstream, Plan } from '../plan/types.js';
 import { renderReplyText } from '../server/local-reply.js';
 import { parseBody } from '../server/parse-body.js';
 import { MemoryStore } from '../state/memory-store.js';
+import { StateErrors } from '../state/state-errors.js';
 import { findSession } from '../state/session-key.js';
 import { ThinkingStore } from '../thinking/thinking-store.js';
 
@@ -64,7 +65,7 @@ function simulationServices(plan: Plan, env: NodeJS.ProcessEnv): Services {
   quietLog ??= createLogger({ silent: true });
   const store = new MemoryStore();
   const thinking = new ThinkingStore(store, plan.state.thinkingTtlSeconds, () => {});
-  return { store, thinking, recorder: NULL_RECORDER, log: quietLog, instanceId: 'mmexec-explain', env };
+  return { store, stateErrors: new StateErrors(NULL_RECORDER, quietLog), thinking, recorder: NULL_RECORDER, log: quietLog, instanceId: 'mmexec-explain', env };
 }
 
 function parseCopy(raw: Buffer): MessagesBody | undefined {

@@ -9,6 +9,7 @@ import { createMetrics } from '../metrics/registry.js';
 import { compilePlan } from '../plan/compile.js';
 import type { Plan } from '../plan/types.js';
 import { createStore } from '../state/create-store.js';
+import { ObservedStore, StateErrors } from '../state/state-errors.js';
 import { unsafeBinding } from '../team/safe-binding.js';
 import { ThinkingStore } from '../thinking/thinking-store.js';
 import { VERSION } from '../version.js';
@@ -57,15 +58,13 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const plan = buildPlan(configPath, env, log, opts.configText);
   const unsafe = unsafeBinding(plan, opts.host ?? plan.server.host);
   if (unsafe) throw new Error(unsafe);
-  const store = await createStore(plan.state, log);
   const metrics = createMetrics({ version: VERSION, prices: plan.prices, clientLabel: plan.clients.length > 0, logger: log });
   const recorder = metrics.recorder;
-  const thinking = new ThinkingStore(store, plan.state.thinkingTtlSeconds, (op, err) => {
-    recorder.stateError(op);
-    log.warn('state store unavailable', { op, error: (err as Error).message });
-  });
+  const stateErrors = new StateErrors(recorder, log);
+  const store = new ObservedStore(await createStore(plan.state, log, stateErrors), stateErrors);
+  const thinking = new ThinkingStore(store, plan.state.thinkingTtlSeconds, (op, err) => stateErrors.failed(op, err));
   const instanceId = randomBytes(8).toString('hex');
-  const gateway = new Gateway(plan, { store, thinking, recorder, log, instanceId, env }, metrics.registry, VERSION);
+  const gateway = new Gateway(plan, { store, stateErrors, thinking, recorder, log, instanceId, env }, metrics.registry, VERSION);
   const server = createServer(createHandler(gateway)).listen(opts.port ?? plan.server.port, opts.host ?? plan.server.host);
   answerClientErrors(server);
   server.keepAliveTimeout = 75_000;
@@ -74,6 +73,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
+  }).catch(async (err: unknown) => {
+    await store.close(); // releases the state directory for the next attempt
+    throw err;
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

@@ -2,10 +2,13 @@
  * The file store: sticky state as `<dir>/state/<session>.json` (client and global scopes below
  * `state/client/` and `state/global.json`), thinking hashes as marker files under `<dir>/thinking/`,
  * counters under `<dir>/counters/`. Writes are atomic (temp file + rename); a corrupt file reads as unset.
+ * One gateway process per directory (see dir-lock.ts); expired files are removed by a bounded sweep.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lockStateDir, type DirLock } from './dir-lock.js';
+import { DirSweep, type SweepOptions } from './file-sweep.js';
 import { LruMap } from './lru-map.js';
 import type { StateNamespace, StateStore } from './store.js';
 
@@ -17,17 +20,46 @@ interface Record_ {
 /** Keys reaching the file store have been validated (see session-key.ts); this is a second line of defence. */
 const SAFE_KEY = /^[A-Za-z0-9_.-]{1,128}$/;
 
+/** The sweep's default pace: 1,000 entries a minute (1.4 million a day), each one stat or one small read. */
+export const SWEEP_DEFAULTS: SweepOptions = { intervalMs: 60_000, batch: 1000 };
+/** Temp files older than this are left over from a crash and removed by the sweep. */
+const STALE_TEMP_MS = 3_600_000;
+
 /** One per gateway. */
 export class FileStore implements StateStore {
   readonly kind = 'file' as const;
   private readonly made = new Set<string>();
   private counterQueue: Promise<unknown> = Promise.resolve();
+  /** Per file, the tail of the writes and sweep removals running on it (so a removal never hits a new write). */
+  private readonly busy = new Map<string, Promise<unknown>>();
+  private readonly sweeper: DirSweep;
+  private lock: DirLock | undefined;
 
   constructor(
     readonly dir: string,
     private readonly warn: (msg: string) => void,
     private readonly now: () => number = Date.now,
-  ) {}
+    sweep: SweepOptions = SWEEP_DEFAULTS,
+  ) {
+    const dirs = ['state', join('state', 'client'), 'thinking', 'counters'].map((d) => join(dir, d));
+    this.sweeper = new DirSweep(dirs, (d, name) => this.expire(d, name), sweep, (err) =>
+      this.warn(`state sweep failed: ${(err as Error).message}`),
+    );
+  }
+
+  /**
+   * Takes the directory's gateway lock: throws StateDirInUseError when another gateway holds it. Returns the
+   * owner of a stale lock that was replaced, if any.
+   */
+  async open(): Promise<{ pid: number; host: string } | undefined> {
+    this.lock = await lockStateDir(this.dir);
+    return this.lock.tookOver;
+  }
+
+  /** Runs one sweep tick now (the timer runs them every SweepOptions.intervalMs); resolves with entries examined. */
+  sweep(): Promise<number> {
+    return this.sweeper.tick();
+  }
 
   private pathOf(ns: StateNamespace, key: string): { dir: string; file: string } {
     if (!SAFE_KEY.test(key) || key.startsWith('.')) throw new Error('unsafe state key');
@@ -52,8 +84,8 @@ export class FileStore implements StateStore {
   }
 
   /**
-   * Sticky records this process has read or written (null = no file). The file store serves one gateway
-   * process, so its own writes are the only changes; this saves a file open on every request.
+   * Sticky records this process has read or written (null = no file). The directory lock keeps other
+   * gateways out, so this process's own writes are the only changes; this saves a file open per request.
    */
   private readonly cache = new LruMap<string, Record_ | null>(10_000);
 
@@ -89,13 +121,27 @@ export class FileStore implements StateStore {
     }
   }
 
+  /** Runs `fn` after the operations already running on `file`. */
+  private exclusive<T>(file: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.busy.get(file) ?? Promise.resolve()).then(fn);
+    const tail = run.catch(() => undefined);
+    this.busy.set(file, tail);
+    void tail.then(() => {
+      if (this.busy.get(file) === tail) this.busy.delete(file);
+    });
+    return run;
+  }
+
   private async write(ns: StateNamespace, key: string, rec: Record_): Promise<void> {
     const p = this.pathOf(ns, key);
     await this.ensureDir(p.dir);
-    const tmp = join(p.dir, `.${p.file}.${randomBytes(6).toString('hex')}.tmp`);
-    await writeFile(tmp, JSON.stringify(rec), { mode: 0o600 });
-    await rename(tmp, join(p.dir, p.file));
-    if (ns.startsWith('sticky:')) this.cache.set(`${ns}/${key}`, rec);
+    const file = join(p.dir, p.file);
+    await this.exclusive(file, async () => {
+      const tmp = join(p.dir, `.${p.file}.${randomBytes(6).toString('hex')}.tmp`);
+      await writeFile(tmp, JSON.stringify(rec), { mode: 0o600 });
+      await rename(tmp, file);
+      if (ns.startsWith('sticky:')) this.cache.set(`${ns}/${key}`, rec);
+    });
   }
 
   async get(ns: StateNamespace, key: string): Promise<string | undefined> {
@@ -110,8 +156,11 @@ export class FileStore implements StateStore {
 
   async delete(ns: StateNamespace, key: string): Promise<void> {
     const p = this.pathOf(ns, key);
-    await rm(join(p.dir, p.file), { force: true });
-    if (ns.startsWith('sticky:')) this.cache.set(`${ns}/${key}`, null);
+    const file = join(p.dir, p.file);
+    await this.exclusive(file, async () => {
+      await rm(file, { force: true });
+      if (ns.startsWith('sticky:')) this.cache.set(`${ns}/${key}`, null);
+    });
   }
 
   /** Thinking markers are empty files whose mtime is set to their expiry time. */
@@ -119,9 +168,45 @@ export class FileStore implements StateStore {
     const p = this.pathOf('thinking', key);
     await this.ensureDir(p.dir);
     const file = join(p.dir, p.file);
-    await writeFile(file, '');
     const expires = new Date(ttlSeconds > 0 ? this.now() + ttlSeconds * 1000 : 8.64e15);
-    await utimes(file, expires, expires);
+    await this.exclusive(file, async () => {
+      await writeFile(file, '');
+      await utimes(file, expires, expires);
+    });
+  }
+
+  /**
+   * The sweep's visitor: removes an expired record or marker, or a temp file left by a crash. The check and
+   * the removal run exclusively with writes to the same file, so a value written meanwhile is never lost.
+   */
+  private async expire(dir: string, name: string): Promise<void> {
+    const file = join(dir, name);
+    const thinking = dir === join(this.dir, 'thinking');
+    const removeIf = async (expired: () => Promise<boolean>): Promise<void> => {
+      if (await expired()) await unlink(file);
+    };
+    try {
+      if (name.startsWith('.')) {
+        if (name.endsWith('.tmp')) await removeIf(async () => (await stat(file)).mtimeMs < this.now() - STALE_TEMP_MS);
+      } else if (thinking) {
+        await this.exclusive(file, () => removeIf(async () => (await stat(file)).mtimeMs <= this.now()));
+      } else if (name.endsWith('.json')) {
+        await this.exclusive(file, () => removeIf(() => this.recordExpired(file)));
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+
+  /** Whether a JSON record file holds an expired record (a corrupt one is left for its reader to report). */
+  private async recordExpired(file: string): Promise<boolean> {
+    try {
+      const rec = JSON.parse(await readFile(file, 'utf8')) as Partial<Record_>;
+      return typeof rec.expires_at === 'number' && rec.expires_at <= this.now();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
+      return false;
+    }
   }
 
   async hasMany(ns: StateNamespace, keys: readonly string[]): Promise<boolean[]> {
@@ -138,7 +223,7 @@ export class FileStore implements StateStore {
     );
   }
 
-  /** Counters are serialised within the process; the file store is for a single gateway process. */
+  /** Counters are serialised within the process; the directory lock keeps other gateway processes out. */
   async incrBy(ns: StateNamespace, key: string, amount: number, ttlSeconds: number): Promise<number> {
     const run = this.counterQueue.then(async () => {
       const rec = await this.read(ns, key);
@@ -167,7 +252,12 @@ export class FileStore implements StateStore {
     return counts;
   }
 
+  /** Stops the sweep, waits for pending counter writes and releases the directory lock. */
   async close(): Promise<void> {
+    await this.sweeper.stop();
     await this.counterQueue;
+    await Promise.all(this.busy.values());
+    await this.lock?.release();
+    this.lock = undefined;
   }
 }

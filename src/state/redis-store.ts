@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import type { StoreHealthSink } from './state-errors.js';
 import type { StateNamespace, StateStore } from './store.js';
 
 /** Adds to a counter and sets its TTL only when the key has none yet (i.e. from its creation), atomically. */
@@ -15,6 +16,14 @@ return v`;
 
 /** How long a call made before the first connection waits for it (startup only). */
 const FIRST_CONNECT_WAIT_MS = 2000;
+
+/** Logs connection changes itself, for a store used without the gateway's StateErrors (tools, tests). */
+function loggingSink(log: Logger): StoreHealthSink {
+  return {
+    unavailable: (reason) => log.warn('redis state store unavailable; reconnecting (requests fail open or closed per state.on_error)', { error: reason }),
+    recovered: () => log.info('redis state store reconnected'),
+  };
+}
 
 /** One per gateway. `healthy` is false while Redis is unreachable. */
 export class RedisStore implements StateStore {
@@ -29,7 +38,8 @@ export class RedisStore implements StateStore {
   constructor(
     url: string,
     private readonly prefix: string,
-    private readonly log: Logger,
+    log: Logger,
+    private readonly health: StoreHealthSink = loggingSink(log),
   ) {
     this.redis = new Redis(url, {
       enableOfflineQueue: false,
@@ -41,7 +51,7 @@ export class RedisStore implements StateStore {
     });
     this.redis.defineCommand('mmexecIncr', { numberOfKeys: 1, lua: INCR_SCRIPT });
     this.redis.on('ready', () => {
-      if (this.everReady && this.warnedDown) this.log.info('redis state store reconnected');
+      if (this.everReady && this.warnedDown) this.health.recovered();
       this.everReady = true;
       this.warnedDown = false;
     });
@@ -57,11 +67,11 @@ export class RedisStore implements StateStore {
     });
   }
 
-  /** Warns once per outage. */
+  /** Reports the outage once (the client emits an error and a close per failed reconnect attempt). */
   private down(reason: string): void {
     if (this.warnedDown || this.closing) return;
     this.warnedDown = true;
-    this.log.warn('redis state store unavailable; reconnecting (requests fail open or closed per state.on_error)', { error: reason });
+    this.health.unavailable(reason);
   }
 
   /** True while the connection is ready. */

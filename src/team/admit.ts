@@ -32,8 +32,7 @@ export async function admitClient(ctx: RequestContext): Promise<void> {
     const values = await Promise.all(limits.map((l) => ctx.services.store.get('budget', l.key)));
     spent = values.map((v) => fromMicros(Number(v ?? 0) || 0));
   } catch (err) {
-    ctx.services.recorder.stateError('budget_get');
-    ctx.log.warn('state store unavailable; budget not checked', { op: 'budget_get', error: (err as Error).message, request_id: ctx.id, client: ctx.client });
+    ctx.services.stateErrors.failed('budget_get', err, { request_id: ctx.id, client: ctx.client, effect: 'budget not checked' });
     if (ctx.plan.state.onError === 'fail_closed') throw new GatewayError('state_unavailable', 'budget state is unavailable; try again shortly');
     spent = limits.map(() => 0);
   }
@@ -88,8 +87,7 @@ export async function recordSpend(ctx: RequestContext): Promise<void> {
           ctx.log.warn('client budget reached', { client: ctx.client, budget: describeLimit(l), spent_usd: fromMicros(total), resets_at: l.resetsAt.toISOString(), request_id: ctx.id });
         }
       } catch (err) {
-        ctx.services.recorder.stateError('budget_incr');
-        ctx.log.warn('state store unavailable; spend not recorded', { op: 'budget_incr', error: (err as Error).message, request_id: ctx.id, client: ctx.client });
+        ctx.services.stateErrors.failed('budget_incr', err, { request_id: ctx.id, client: ctx.client, effect: 'spend not recorded' });
       }
     }),
   );

@@ -89,4 +89,16 @@ describe('mmexec command line', () => {
     assert.equal(r.code, 1);
     assert.match(r.err, /upstream "anthropic" points at this gateway/);
   });
+
+  it('names state.url with its position when REDIS_URL does not parse, in validate and serve', () => {
+    const env = { REDIS_URL: 'redis://[bad', MMEXEC_KEY_FRONTEND: 'fe-key-0123456789abcdef', MMEXEC_KEY_BACKEND: 'be-key-0123456789abcdef', MINIMAX_API_KEY: 'k' };
+    const want = /examples\/team\/mmexec\.yaml:\d+:\d+ state\.url: invalid Redis URL: it does not parse/;
+    const validate = run(['validate', '--config', 'examples/team/mmexec.yaml'], env);
+    assert.equal(validate.code, 1);
+    assert.match(validate.err, want);
+    const serve = run(['serve', '--config', 'examples/team/mmexec.yaml', '--host', '127.0.0.1', '--port', '0'], env);
+    assert.equal(serve.code, 1);
+    assert.match(serve.err, /^mmexec: invalid configuration:\n/);
+    assert.match(serve.err, want);
+  });
 });

@@ -89,6 +89,20 @@ describe('rule file errors', () => {
     assert.ok(Object.isFrozen(plan) && Object.isFrozen(plan.routes) && Object.isFrozen(plan.routes[0]));
   });
 
+  it('names state.url and its position for a Redis URL that does not parse, never echoing it', () => {
+    const text = `${HEAD}  - { name: a, upstream: anthropic }\nstate:\n  store: redis\n  url: \${REDIS_URL}\n`;
+    assert.deepEqual(problems(text, {}, { REDIS_URL: 'redis://:s3cret@[bad' }), [
+      'mmexec.yaml:9:8 state.url: invalid Redis URL: it does not parse (expected e.g. redis://user:password@host:6379/0)',
+    ]);
+    assert.deepEqual(problems(text, {}, { REDIS_URL: 'http://127.0.0.1:6379' }), [
+      'mmexec.yaml:9:8 state.url: invalid Redis URL: the scheme must be redis:// or rediss://, not http://',
+    ]);
+    assert.match(problems(`${HEAD}  - { name: a, upstream: anthropic }\nstate: { store: redis }\n`).join('\n'), /state\.url: store: redis needs a url/);
+    for (const url of ['redis://127.0.0.1:6379', 'rediss://user:pw@cache.internal:6380/2', 'redis://[::1]:6379']) {
+      assert.deepEqual(problems(text, {}, { REDIS_URL: url }), [], url);
+    }
+  });
+
   it('accepts the bundled rule file', () => {
     assert.deepEqual(problems('', {}, {}).length > 0, true); // an empty file is not a configuration
     const { plan } = compilePlan(loadConfig('mmexec.yaml', { env: {} }), {});

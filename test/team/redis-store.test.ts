@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisStore } from '../../src/state/redis-store.js';
+import { storeConformance } from '../support/store-conformance.js';
 import { captureLogger, eventually, type LogEntry } from './harness.js';
 import { REDIS_MISSING, redisBinary, startRedis, type TestRedis } from './redis-server.js';
 
@@ -28,6 +29,12 @@ describe('redis state store', () => {
     await Promise.all(stores.map((s) => s.close()));
     raw?.disconnect();
     await redis?.close();
+  });
+
+  let conformancePrefix = 0;
+  storeConformance('redis', async () => {
+    if (!redis) return REDIS_MISSING;
+    return { store: open(`conf${++conformancePrefix}:`), advance: (ms) => new Promise((r) => setTimeout(r, ms)) };
   });
 
   it('gets what was set under its prefix and forgets what was deleted', async (t) => {
