@@ -4,6 +4,7 @@
  * response byte (connection error, 5xx, 529, timeout) — never after output started.
  */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Stream } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { GatewayError } from '../errors.js';
@@ -29,6 +30,26 @@ proxy.on('proxyReq', (proxyReq, req) => pending.get(req)?.onProxyReq(proxyReq));
 proxy.on('proxyRes', (upstreamRes, req) => pending.get(req)?.onResponse(upstreamRes));
 proxy.on('error', () => {});
 proxy.on('econnreset', () => {});
+
+/** Upstream sockets that already carry the late-error guard (keep-alive sockets serve many requests). */
+const guarded = new WeakSet<Socket>();
+const ignore = (): void => {};
+
+/**
+ * Guards an upstream socket against errors after its request let go of it (a reset while the body is still
+ * being written, once the answer arrived, would otherwise be an unhandled error), and arms the connect timeout
+ * while it connects.
+ */
+function watchSocket(socket: Socket, connectMs: number, onTimeout: () => void, timers: NodeJS.Timeout[]): void {
+  if (!guarded.has(socket)) {
+    guarded.add(socket);
+    socket.on('error', ignore);
+  }
+  if (!socket.connecting) return;
+  const t = setTimeout(onTimeout, connectMs);
+  timers.push(t);
+  socket.once('connect', () => clearTimeout(t));
+}
 
 /** A body source http-proxy can pipe without creating a stream per request. */
 function bodySource(body: Buffer): Stream {
@@ -74,12 +95,10 @@ function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingM
     pending.set(req, {
       onProxyReq(r) {
         proxyReq = r;
-        r.once('socket', (socket) => {
-          if (!socket.connecting) return;
-          const t = setTimeout(() => fail('connect', new GatewayError('upstream_timeout', `upstream "${name}" did not accept a connection within ${upstream.timeouts.connectMs / 1000}s`)), upstream.timeouts.connectMs);
-          timers.push(t);
-          socket.once('connect', () => clearTimeout(t));
-        });
+        const connectTimeout = (): void => fail('connect', new GatewayError('upstream_timeout', `upstream "${name}" did not accept a connection within ${upstream.timeouts.connectMs / 1000}s`));
+        // http-proxy announces the request from inside its 'socket' event: the socket is usually there already.
+        if (r.socket) watchSocket(r.socket, upstream.timeouts.connectMs, connectTimeout, timers);
+        else r.once('socket', (socket: Socket) => watchSocket(socket, upstream.timeouts.connectMs, connectTimeout, timers));
       },
       onResponse(upstreamRes) {
         ctx.timings.firstByte ??= performance.now();
