@@ -1,6 +1,6 @@
 /**
- * Sends a request to its upstream with http-proxy and hands the answer to the response pipe. Applies the
- * connect and first-byte timeouts and falls back to the upstream's fallback when it fails before any
+ * Sends a request to its upstream with http-proxy and hands the answer (decoded) to the response pipe. Applies
+ * the connect and first-byte timeouts and falls back to the upstream's fallback when it fails before any
  * response byte (connection error, 5xx, 529, timeout) — never after output started.
  */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
@@ -13,7 +13,9 @@ import type { RequestContext } from '../pipeline/context.js';
 import { responseStages, runRequestStages } from '../pipeline/run-stages.js';
 import type { CompiledUpstream } from '../plan/types.js';
 import { outgoingHeaders } from './outgoing-headers.js';
-import { isEventStream, pipeEventStream, sendBuffered, type StreamOutcome } from './response-pipe.js';
+import { passEncoded, sendBuffered } from './buffered-answer.js';
+import { accepts, decodedBody, decodingFor } from './content-decoding.js';
+import { isEventStream, pipeEventStream, type StreamOutcome } from './response-pipe.js';
 
 type Attempt =
   | { ok: true; upstreamRes: IncomingMessage }
@@ -153,10 +155,32 @@ export async function forward(ctx: RequestContext, req: IncomingMessage, res: Se
     }
     if (!a.ok) throw a.error;
     ctx.releaseBody();
-    const stages = responseStages(ctx, upstream);
-    const ok = (a.upstreamRes.statusCode ?? 0) < 300;
-    const outcome = ok && isEventStream(a.upstreamRes) ? await pipeEventStream(ctx, a.upstreamRes, res, stages, upstream.timeouts.idleMs) : await sendBuffered(ctx, a.upstreamRes, res, stages);
+    const outcome = await answer(ctx, a.upstreamRes, res, upstream);
     if (outcome === 'broken' || outcome === 'idle') ctx.services.recorder.upstreamError(upstream.name, outcome === 'idle' ? 'idle_timeout' : 'stream_broken');
     return outcome;
+  }
+}
+
+/**
+ * Sends the upstream's answer to the client, decoded when it came compressed. Throws a GatewayError (after
+ * counting it) when a non-streaming answer fails before the client got anything.
+ */
+async function answer(ctx: RequestContext, upstreamRes: IncomingMessage, res: ServerResponse, upstream: CompiledUpstream): Promise<StreamOutcome> {
+  const stages = responseStages(ctx, upstream);
+  const decoding = decodingFor(upstreamRes.headers['content-encoding']);
+  if (decoding.kind === 'unsupported') {
+    ctx.log.warn('upstream answer in an encoding the gateway cannot decode', { request_id: ctx.id, upstream: upstream.name, encoding: decoding.coding });
+    if (accepts(ctx.headers['accept-encoding'], decoding.coding)) return passEncoded(ctx, upstreamRes, res, stages, upstream);
+    upstreamRes.destroy();
+    ctx.services.recorder.upstreamError(upstream.name, 'stream_broken');
+    throw new GatewayError('upstream_encoding_unsupported', `upstream "${upstream.name}" answered in the ${decoding.coding} encoding, which the gateway cannot decode and the client does not accept`);
+  }
+  const source = decodedBody(upstreamRes, decoding);
+  if ((upstreamRes.statusCode ?? 0) < 300 && isEventStream(upstreamRes)) return pipeEventStream(ctx, upstreamRes, source, res, stages, upstream);
+  try {
+    return await sendBuffered(ctx, upstreamRes, source, res, stages, upstream);
+  } catch (err) {
+    if (err instanceof GatewayError) ctx.services.recorder.upstreamError(upstream.name, err.code === 'upstream_timeout' ? 'idle_timeout' : 'stream_broken');
+    throw err;
   }
 }

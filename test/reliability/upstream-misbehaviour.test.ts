@@ -37,6 +37,126 @@ after(async () => {
 
 const upstreamErrors = (gw: RunningGateway): Promise<number> => metricValue(gw, 'mmexec_upstream_errors_total', { upstream: 'up' });
 
+describe('non-streaming answers that go wrong after the head', () => {
+  it('answers 502 api_error at once when the body is cut short of its content-length', async () => {
+    up.handler = (_req, res) => {
+      res.writeHead(200, { ...JSON_HEAD, 'content-length': 500 });
+      res.write('{"id":"msg_1","type":"message","content":[{"type":"text","text":"hal', () => setTimeout(() => res.socket?.destroy(), 30));
+    };
+    const before = await metricValue(quick, 'mmexec_upstream_errors_total', { upstream: 'up', kind: 'stream_broken' });
+    const t0 = performance.now();
+    const r = await eventWithin(send(quick.url, { body: JSON.stringify(messagesBody()) }), 3000, 'an answer to the client');
+    assert.ok(performance.now() - t0 < 400, 'the client does not wait for any timeout');
+    assert.equal(r.status, 502);
+    const e = errorOf(r.body);
+    assert.equal(e.type, 'api_error');
+    assert.match(e.message, /closed the connection before the end of its answer/);
+    assert.equal(await metricValue(quick, 'mmexec_upstream_errors_total', { upstream: 'up', kind: 'stream_broken' }), before + 1);
+  });
+
+  it('answers 504 timeout_error once a body stalls for the idle timeout, and closes the upstream connection', async () => {
+    let upstreamClosed!: Promise<unknown>;
+    up.handler = (req, res) => {
+      upstreamClosed = closed(req.socket);
+      res.writeHead(200, JSON_HEAD);
+      res.write('{"id":"x",');
+    };
+    const t0 = performance.now();
+    const r = await eventWithin(send(quick.url, { body: JSON.stringify(messagesBody()) }), 5000, 'an answer to the client');
+    const took = performance.now() - t0;
+    assert.equal(r.status, 504);
+    const e = errorOf(r.body);
+    assert.equal(e.type, 'timeout_error');
+    assert.match(e.message, /sent nothing for 0\.5s in the middle of its answer/);
+    assert.ok(took >= 450 && took < 3000, `took ${took} ms`);
+    await eventWithin(upstreamClosed, 1000, 'the stalled upstream connection to close');
+  });
+
+  it('keeps a body that trickles slower than the idle timeout overall, but never pauses that long', async () => {
+    up.handler = (_req, res) => {
+      res.writeHead(200, JSON_HEAD);
+      const text = JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [], usage: { input_tokens: 1, output_tokens: 1 } });
+      let i = 0;
+      const tick = setInterval(() => {
+        const part = text.slice(i, i + 20);
+        i += 20;
+        if (i >= text.length) {
+          clearInterval(tick);
+          res.end(part);
+        } else res.write(part);
+      }, 100);
+    };
+    const r = await send(quick.url, { body: JSON.stringify(messagesBody()) });
+    assert.equal(r.status, 200);
+    assert.equal((JSON.parse(r.body) as { id: string }).id, 'msg_1');
+  });
+});
+
+describe('streams around message_stop', () => {
+  it('ends a stream at message_stop although the upstream keeps the connection open', async () => {
+    let upstreamClosed!: Promise<unknown>;
+    up.handler = (req, res) => {
+      upstreamClosed = closed(req.socket);
+      res.writeHead(200, SSE);
+      res.write(sseMessage('done').join(''));
+    };
+    const errorsBefore = await upstreamErrors(patient);
+    const seen = requestLines(logs).length;
+    const t0 = performance.now();
+    const r = await eventWithin(send(patient.url, { body: streamBody }), 5000, 'the stream to end');
+    assert.ok(performance.now() - t0 < 2500, 'the stream ends without waiting for the 30 s idle timeout');
+    assert.equal(r.error, undefined);
+    assert.equal(r.body, sseMessage('done').join(''), 'the complete answer, no error event after it');
+    const line = await requestLogAfter(logs, seen);
+    assert.equal(line.outcome, undefined, 'logged as complete');
+    assert.equal(line.level, 'info');
+    await eventWithin(upstreamClosed, 3000, 'the lingering upstream connection to be closed');
+    assert.equal(await upstreamErrors(patient), errorsBefore, 'no upstream error is counted');
+  });
+
+  it('sends and counts nothing after message_stop, in the same chunk or later', async () => {
+    const late = ev('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 5_000_000 } });
+    up.handler = (_req, res) => {
+      res.writeHead(200, SSE);
+      res.write(sseMessage('priced').join('') + late + ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'ghost' } }));
+      setTimeout(() => res.end(late + ev('message_stop', {})), 50);
+    };
+    const seen = requestLines(logs).length;
+    const r = await send(patient.url, { body: streamBody });
+    assert.equal(r.body, sseMessage('priced').join(''));
+    const line = await requestLogAfter(logs, seen);
+    assert.equal(line.output_tokens, 2, 'usage from before message_stop only');
+    assert.equal(line.input_tokens, 3);
+    assert.ok(Number(line.cost_usd) < 0.01, `cost ${String(line.cost_usd)}`);
+  });
+
+  it('ends a stream at an error event although the upstream keeps the connection open', async () => {
+    const error = 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
+    up.handler = (_req, res) => {
+      res.writeHead(200, SSE);
+      res.write(sseMessage().slice(0, 2).join('') + error);
+    };
+    const r = await eventWithin(send(patient.url, { body: streamBody }), 5000, 'the stream to end');
+    assert.equal(r.body, sseMessage().slice(0, 2).join('') + error, 'the upstream error event ends the stream, no second one added');
+  });
+});
+
+describe('a cut stream', () => {
+  it('closes the client connection after the error event, even a keep-alive one', async () => {
+    up.handler = (_req, res) => {
+      res.writeHead(200, SSE);
+      res.write(sseMessage().slice(0, 2).join(''), () => setTimeout(() => res.socket?.destroy(), 20));
+    };
+    const client = connect(patient.port, '127.0.0.1');
+    client.on('error', () => {});
+    let got = '';
+    client.on('data', (c: Buffer) => (got += c.toString('utf8')));
+    client.write(`POST /v1/messages HTTP/1.1\r\nhost: gw\r\nconnection: keep-alive\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(streamBody)}\r\n\r\n${streamBody}`);
+    await eventWithin(closed(client), 3000, 'the gateway to close the connection');
+    assert.match(got, /event: error\ndata: \{"type":"error","error":\{"type":"api_error"/);
+  });
+});
+
 describe('an upstream that answers before the request body is sent', () => {
   it('passes its early 413 to the client when it resets the connection mid-body, and keeps running', async () => {
     const answer = Buffer.from(JSON.stringify({ type: 'error', error: { type: 'request_too_large', message: 'Request exceeds the maximum allowed number of bytes.' } }));
