@@ -45,6 +45,8 @@ export const ERROR_CATALOG = {
   upstream_unreachable: { status: 502, type: 'api_error' },
   upstream_timeout: { status: 504, type: 'timeout_error' },
   upstream_stream_broken: { status: 502, type: 'api_error' },
+  upstream_answer_too_large: { status: 502, type: 'api_error' },
+  upstream_encoding_unsupported: { status: 502, type: 'api_error' },
   upstream_stream_idle: { status: 504, type: 'overloaded_error' },
   loop_detected: { status: 508, type: 'invalid_request_error' },
   shutting_down: { status: 503, type: 'overloaded_error' },

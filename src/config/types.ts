@@ -63,6 +63,7 @@ export interface UpstreamConfig {
   model?: string;
   headers?: { add?: Record<string, string>; remove?: string[] };
   timeouts?: { connect?: string; first_byte?: string; idle?: string };
+  limits?: { event?: string; body?: string };
   fallback?: string;
   request?: TransformRef[];
   response?: TransformRef[];

@@ -1,7 +1,7 @@
 /** Compiles one upstream definition: URL, auth, model, headers, timeouts, transforms, keep-alive agent. */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration, parseSize } from '../config/duration.js';
 import type { UpstreamConfig } from '../config/types.js';
 import { USER_FIX_STATUS } from '../errors.js';
 import { thinkingRecorderStage } from '../thinking/recorder-stage.js';
@@ -12,6 +12,9 @@ import type { CompiledUpstream, UpstreamAuth } from './types.js';
 
 /** Timeouts when the rule file sets none: generous enough for long thinking. */
 export const DEFAULT_TIMEOUTS = { connect: '10s', first_byte: '300s', idle: '300s' } as const;
+
+/** Answer size limits when the rule file sets none: far above any real answer, far below the memory. */
+export const DEFAULT_LIMITS = { event: '8mb', body: '64mb' } as const;
 
 /** Compiles an upstream; returns undefined after recording errors. */
 export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileContext, env: NodeJS.ProcessEnv): CompiledUpstream | undefined {
@@ -34,6 +37,7 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
   const provider = cfg.provider ?? 'other';
   if (provider !== 'anthropic') responseStages.unshift(thinkingRecorderStage);
   const t = { ...DEFAULT_TIMEOUTS, ...cfg.timeouts };
+  const limits = { ...DEFAULT_LIMITS, ...cfg.limits };
   const agentOptions = { keepAlive: true, keepAliveMsecs: 15_000, maxFreeSockets: 64, scheduling: 'lifo' as const };
   return {
     name,
@@ -44,6 +48,7 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
     addHeaders: Object.fromEntries(Object.entries(cfg.headers?.add ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     removeHeaders: new Set((cfg.headers?.remove ?? []).map((h) => h.toLowerCase())),
     timeouts: { connectMs: parseDuration(t.connect), firstByteMs: parseDuration(t.first_byte), idleMs: parseDuration(t.idle) },
+    limits: { eventBytes: parseSize(limits.event), bodyBytes: parseSize(limits.body) },
     fallback: cfg.fallback,
     requestStages,
     responseStages,

@@ -37,6 +37,8 @@ export interface CompiledUpstream {
   readonly addHeaders: Readonly<Record<string, string>>;
   readonly removeHeaders: ReadonlySet<string>;
   readonly timeouts: { readonly connectMs: number; readonly firstByteMs: number; readonly idleMs: number };
+  /** Largest SSE event and largest non-streaming (decoded) body accepted from the upstream, in bytes. */
+  readonly limits: { readonly eventBytes: number; readonly bodyBytes: number };
   readonly fallback: string | undefined;
   readonly requestStages: readonly Stage[];
   readonly responseStages: readonly Stage[];

@@ -1,9 +1,10 @@
 /**
- * Sends a request to its upstream with http-proxy and hands the answer to the response pipe. Applies the
- * connect and first-byte timeouts and falls back to the upstream's fallback when it fails before any
+ * Sends a request to its upstream with http-proxy and hands the answer (decoded) to the response pipe. Applies
+ * the connect and first-byte timeouts and falls back to the upstream's fallback when it fails before any
  * response byte (connection error, 5xx, 529, timeout) — never after output started.
  */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Stream } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { GatewayError } from '../errors.js';
@@ -12,7 +13,9 @@ import type { RequestContext } from '../pipeline/context.js';
 import { responseStages, runRequestStages } from '../pipeline/run-stages.js';
 import type { CompiledUpstream } from '../plan/types.js';
 import { outgoingHeaders } from './outgoing-headers.js';
-import { isEventStream, pipeEventStream, sendBuffered, type StreamOutcome } from './response-pipe.js';
+import { passEncoded, sendBuffered } from './buffered-answer.js';
+import { accepts, decodedBody, decodingFor } from './content-decoding.js';
+import { isEventStream, pipeEventStream, type StreamOutcome } from './response-pipe.js';
 
 type Attempt =
   | { ok: true; upstreamRes: IncomingMessage }
@@ -29,6 +32,26 @@ proxy.on('proxyReq', (proxyReq, req) => pending.get(req)?.onProxyReq(proxyReq));
 proxy.on('proxyRes', (upstreamRes, req) => pending.get(req)?.onResponse(upstreamRes));
 proxy.on('error', () => {});
 proxy.on('econnreset', () => {});
+
+/** Upstream sockets that already carry the late-error guard (keep-alive sockets serve many requests). */
+const guarded = new WeakSet<Socket>();
+const ignore = (): void => {};
+
+/**
+ * Guards an upstream socket against errors after its request let go of it (a reset while the body is still
+ * being written, once the answer arrived, would otherwise be an unhandled error), and arms the connect timeout
+ * while it connects.
+ */
+function watchSocket(socket: Socket, connectMs: number, onTimeout: () => void, timers: NodeJS.Timeout[]): void {
+  if (!guarded.has(socket)) {
+    guarded.add(socket);
+    socket.on('error', ignore);
+  }
+  if (!socket.connecting) return;
+  const t = setTimeout(onTimeout, connectMs);
+  timers.push(t);
+  socket.once('connect', () => clearTimeout(t));
+}
 
 /** A body source http-proxy can pipe without creating a stream per request. */
 function bodySource(body: Buffer): Stream {
@@ -84,12 +107,10 @@ function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingM
     pending.set(req, {
       onProxyReq(r) {
         proxyReq = r;
-        r.once('socket', (socket) => {
-          if (!socket.connecting) return;
-          const t = setTimeout(() => fail('connect', new GatewayError('upstream_timeout', `upstream "${name}" did not accept a connection within ${upstream.timeouts.connectMs / 1000}s`)), upstream.timeouts.connectMs);
-          timers.push(t);
-          socket.once('connect', () => clearTimeout(t));
-        });
+        const connectTimeout = (): void => fail('connect', new GatewayError('upstream_timeout', `upstream "${name}" did not accept a connection within ${upstream.timeouts.connectMs / 1000}s`));
+        // http-proxy announces the request from inside its 'socket' event: the socket is usually there already.
+        if (r.socket) watchSocket(r.socket, upstream.timeouts.connectMs, connectTimeout, timers);
+        else r.once('socket', (socket: Socket) => watchSocket(socket, upstream.timeouts.connectMs, connectTimeout, timers));
       },
       onResponse(upstreamRes) {
         ctx.timings.firstByte ??= performance.now();
@@ -157,10 +178,32 @@ export async function forward(ctx: RequestContext, req: IncomingMessage, res: Se
     const status = a.upstreamRes.statusCode ?? 0;
     if (onAccepted && status >= 200 && status < 300) await accepted(a.upstreamRes, onAccepted);
     ctx.releaseBody();
-    const stages = responseStages(ctx, upstream);
-    const ok = status < 300;
-    const outcome = ok && isEventStream(a.upstreamRes) ? await pipeEventStream(ctx, a.upstreamRes, res, stages, upstream.timeouts.idleMs) : await sendBuffered(ctx, a.upstreamRes, res, stages);
+    const outcome = await answer(ctx, a.upstreamRes, res, upstream);
     if (outcome === 'broken' || outcome === 'idle') ctx.services.recorder.upstreamError(upstream.name, outcome === 'idle' ? 'idle_timeout' : 'stream_broken');
     return outcome;
+  }
+}
+
+/**
+ * Sends the upstream's answer to the client, decoded when it came compressed. Throws a GatewayError (after
+ * counting it) when a non-streaming answer fails before the client got anything.
+ */
+async function answer(ctx: RequestContext, upstreamRes: IncomingMessage, res: ServerResponse, upstream: CompiledUpstream): Promise<StreamOutcome> {
+  const stages = responseStages(ctx, upstream);
+  const decoding = decodingFor(upstreamRes.headers['content-encoding']);
+  if (decoding.kind === 'unsupported') {
+    ctx.log.warn('upstream answer in an encoding the gateway cannot decode', { request_id: ctx.id, upstream: upstream.name, encoding: decoding.coding });
+    if (accepts(ctx.headers['accept-encoding'], decoding.coding)) return passEncoded(ctx, upstreamRes, res, stages, upstream);
+    upstreamRes.destroy();
+    ctx.services.recorder.upstreamError(upstream.name, 'stream_broken');
+    throw new GatewayError('upstream_encoding_unsupported', `upstream "${upstream.name}" answered in the ${decoding.coding} encoding, which the gateway cannot decode and the client does not accept`);
+  }
+  const source = decodedBody(upstreamRes, decoding);
+  if ((upstreamRes.statusCode ?? 0) < 300 && isEventStream(upstreamRes)) return pipeEventStream(ctx, upstreamRes, source, res, stages, upstream);
+  try {
+    return await sendBuffered(ctx, upstreamRes, source, res, stages, upstream);
+  } catch (err) {
+    if (err instanceof GatewayError) ctx.services.recorder.upstreamError(upstream.name, err.code === 'upstream_timeout' ? 'idle_timeout' : 'stream_broken');
+    throw err;
   }
 }

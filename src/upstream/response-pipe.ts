@@ -1,13 +1,14 @@
 /**
- * Moves an upstream answer to the client. SSE is forwarded event by event as it arrives (never buffered),
- * with taps reading events and response transforms rewriting them; other bodies are buffered, given to the
- * stages, and sent whole. Backpressure from a slow client pauses the upstream.
+ * Moves an SSE answer to the client event by event as it arrives (never buffered), with taps reading events
+ * and response transforms rewriting them. Backpressure from a slow client pauses the upstream.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { errorBody, type AnthropicErrorType } from '../errors.js';
 import { WANTED_EVENTS } from '../metrics/usage.js';
 import type { RequestContext } from '../pipeline/context.js';
-import type { BufferedBody, ResponseHead, Stage } from '../pipeline/stage.js';
+import type { ResponseHead, Stage } from '../pipeline/stage.js';
+import type { CompiledUpstream } from '../plan/types.js';
 import { withoutHopByHop } from './outgoing-headers.js';
 import { endWithErrorEvent, SseReader, type SseEvent } from './sse-reader.js';
 
@@ -28,10 +29,18 @@ export function abortStream(res: ServerResponse, type: AnthropicErrorType, messa
 }
 
 const DROP_RESPONSE = new Set(['content-length', 'content-encoding']);
+const DROP_LENGTH = new Set(['content-length']);
 
-/** Response head for the client, after the stages' onResponseHead hooks. */
-function headFor(ctx: RequestContext, upstreamRes: IncomingMessage, stages: readonly Stage[]): ResponseHead {
-  const head: ResponseHead = { status: upstreamRes.statusCode ?? 502, headers: withoutHopByHop(upstreamRes.headers, DROP_RESPONSE) as ResponseHead['headers'] };
+/** How long a stream complete at message_stop may take to end before its upstream connection is closed. */
+const AFTER_STOP_GRACE_MS = 1000;
+
+/**
+ * Response head for the client, after the stages' onResponseHead hooks. The body is sent decoded, so its
+ * encoding and length go, unless `keepEncoding` (bytes forwarded as they came).
+ */
+export function headFor(ctx: RequestContext, upstreamRes: IncomingMessage, stages: readonly Stage[], keepEncoding = false): ResponseHead {
+  const drop = keepEncoding ? DROP_LENGTH : DROP_RESPONSE;
+  const head: ResponseHead = { status: upstreamRes.statusCode ?? 502, headers: withoutHopByHop(upstreamRes.headers, drop) as ResponseHead['headers'] };
   for (const s of stages) s.onResponseHead?.(ctx, head);
   return head;
 }
@@ -41,71 +50,101 @@ export function isEventStream(res: IncomingMessage): boolean {
   return String(res.headers['content-type'] ?? '').includes('text/event-stream');
 }
 
-/** Streams an SSE answer; resolves with how it ended. Never rejects. */
-export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessage, res: ServerResponse, stages: readonly Stage[], idleMs: number): Promise<StreamOutcome> {
+/**
+ * Streams an SSE answer read from `source` (the decoded body of `upstreamRes`); resolves with how it ended.
+ * The stream is over at `message_stop` (or an `error` event): nothing after it is sent or counted. Never rejects.
+ */
+export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessage, source: Readable, res: ServerResponse, stages: readonly Stage[], upstream: CompiledUpstream): Promise<StreamOutcome> {
   const head = headFor(ctx, upstreamRes, stages);
   res.writeHead(head.status, head.headers);
   res.flushHeaders();
-  const reader = new SseReader();
+  const reader = new SseReader(upstream.limits.eventBytes);
   const wanted = new Set<string>(WANTED_EVENTS);
   for (const s of stages) for (const e of s.events ?? []) wanted.add(e);
+  const { name } = upstream;
+  const idleMs = upstream.timeouts.idleMs;
+  const decoded = source !== upstreamRes;
   let finished = false;
-  let idle: NodeJS.Timeout | undefined;
+  let held = false;
+  let idle: NodeJS.Timeout;
 
   return new Promise<StreamOutcome>((resolve) => {
-    const finish = (outcome: StreamOutcome, errType?: AnthropicErrorType, message?: string): void => {
+    const finish = (outcome: StreamOutcome, errType?: AnthropicErrorType, message?: string, last = ''): void => {
       if (finished) return;
       finished = true;
       streaming.delete(res);
       clearTimeout(idle);
-      upstreamRes.removeListener('data', onData);
-      if (outcome !== 'complete') upstreamRes.destroy();
-      if (outcome === 'broken' || outcome === 'idle' || outcome === 'shutdown') {
+      source.removeListener('data', onData);
+      if (outcome === 'complete') {
+        res.end(last);
+        closeAfterStop(upstreamRes, source);
+      } else {
+        upstreamRes.destroy();
+        if (decoded) source.destroy();
         // Never let a cut stream look complete: send Anthropic's error event, then close the connection.
-        endWithErrorEvent(res, errorBody(errType ?? 'api_error', message ?? 'upstream stream ended early'));
-      } else if (outcome === 'complete') res.end();
+        if (outcome !== 'client_gone') endWithErrorEvent(res, errorBody(errType ?? 'api_error', message ?? 'upstream stream ended early'), last);
+      }
       resolve(outcome);
     };
-    const armIdle = (): void => {
-      clearTimeout(idle);
-      idle = setTimeout(() => finish('idle', 'overloaded_error', `upstream "${ctx.upstream?.name}" sent nothing for ${idleMs / 1000}s`), idleMs);
+    const onIdle = (): void => finish('idle', 'overloaded_error', `upstream "${name}" sent nothing for ${idleMs / 1000}s`);
+    // A slow reader is not an idle upstream: the idle clock stops while the client holds us back.
+    const touch = (): void => {
+      if (!held) idle.refresh();
     };
-    let sawStop = false;
-    let sawError = false;
     const onData = (chunk: Buffer): void => {
-      armIdle();
+      if (!decoded) idle.refresh();
       let out = '';
       for (const ev of reader.push(chunk)) {
-        if (ev.event === 'message_stop') sawStop = true;
-        else if (ev.event === 'error') sawError = true;
         out += processEvent(ctx, ev, stages, wanted);
+        if (ev.event === 'message_stop' || ev.event === 'error') return finish('complete', undefined, undefined, out);
       }
+      if (reader.tooLarge) return finish('broken', 'api_error', `upstream "${name}" sent an SSE event larger than ${upstream.limits.eventBytes} bytes (limits.event)`, out);
       if (out && !res.write(out)) {
-        // A slow reader is not an idle upstream: the idle clock stops while the client holds us back.
+        held = true;
         clearTimeout(idle);
-        upstreamRes.pause();
+        source.pause();
         res.once('drain', () => {
           if (finished) return;
-          armIdle();
-          upstreamRes.resume();
+          held = false;
+          idle = setTimeout(onIdle, idleMs);
+          source.resume();
         });
       }
     };
-    armIdle();
+    idle = setTimeout(onIdle, idleMs);
     streaming.set(res, (type, message) => finish('shutdown', type, message));
-    upstreamRes.on('data', onData);
-    upstreamRes.once('end', () => {
+    if (decoded) upstreamRes.on('data', touch);
+    source.on('data', onData);
+    source.once('end', () => {
+      // Text after the last complete event: an event the upstream never finished.
       const rest = reader.rest();
-      if (rest.trim() && !res.destroyed) res.write(rest);
-      if (sawStop || sawError) finish('complete');
-      else finish('broken', 'api_error', `upstream "${ctx.upstream?.name}" ended the stream before message_stop`);
+      finish('broken', 'api_error', `upstream "${name}" ended the stream before message_stop`, rest.trim() ? rest : '');
     });
-    upstreamRes.once('error', () => finish('broken', 'api_error', `upstream "${ctx.upstream?.name}" connection failed mid-stream`));
-    upstreamRes.once('aborted', () => finish('broken', 'api_error', `upstream "${ctx.upstream?.name}" connection failed mid-stream`));
+    const broken = (): void => finish('broken', 'api_error', `upstream "${name}" connection failed mid-stream`);
+    if (decoded) source.once('error', () => finish('broken', 'api_error', `upstream "${name}" sent a stream that could not be decoded (${String(upstreamRes.headers['content-encoding'])})`));
+    upstreamRes.once('error', broken);
+    upstreamRes.once('aborted', broken);
     res.once('close', () => {
       if (!res.writableFinished) finish('client_gone');
     });
   });
+}
+
+/**
+ * After message_stop the answer is over: whatever else the upstream sends is discarded. Its connection is
+ * kept for reuse when the response ends soon after, else closed.
+ */
+function closeAfterStop(upstreamRes: IncomingMessage, source: Readable): void {
+  if (source !== upstreamRes) {
+    upstreamRes.unpipe();
+    source.destroy();
+  }
+  if (!upstreamRes.complete) {
+    const timer = setTimeout(() => upstreamRes.destroy(), AFTER_STOP_GRACE_MS);
+    upstreamRes.once('end', () => clearTimeout(timer));
+    upstreamRes.once('close', () => clearTimeout(timer));
+  }
+  upstreamRes.resume();
 }
 
 /** Runs taps and transforms on one event; returns the text to send. */
@@ -124,38 +163,4 @@ function processEvent(ctx: RequestContext, ev: SseEvent, stages: readonly Stage[
     if (next) current = next;
   }
   return current.raw;
-}
-
-/** Buffers a non-SSE answer, gives it to the stages, and sends it whole. Resolves when sent. */
-export function sendBuffered(ctx: RequestContext, upstreamRes: IncomingMessage, res: ServerResponse, stages: readonly Stage[]): Promise<StreamOutcome> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    upstreamRes.on('data', (c: Buffer) => chunks.push(c));
-    upstreamRes.once('error', () => resolve('broken'));
-    upstreamRes.once('aborted', () => resolve('broken'));
-    upstreamRes.once('end', () => {
-      const raw = Buffer.concat(chunks);
-      let body: BufferedBody = { status: upstreamRes.statusCode ?? 502, raw, json: parseJson(upstreamRes, raw) };
-      if (body.status < 300) ctx.usage.fromMessage(body.json);
-      for (const s of stages) body = s.onBody?.(ctx, body) ?? body;
-      const head = headFor(ctx, upstreamRes, stages);
-      head.status = body.status;
-      Object.assign(head.headers, body.headers);
-      head.headers['content-length'] = String(body.raw.length);
-      // The client may be gone, or a drain may have answered for us, while the body was buffered.
-      if (res.destroyed || res.headersSent) return resolve('client_gone');
-      res.writeHead(head.status, head.headers);
-      res.end(body.raw);
-      resolve('complete');
-    });
-  });
-}
-
-function parseJson(res: IncomingMessage, raw: Buffer): unknown {
-  if (!String(res.headers['content-type'] ?? '').includes('json') || raw.length === 0) return undefined;
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }

@@ -13,32 +13,100 @@ export interface SseEvent {
   json?: unknown;
 }
 
-/** Created per response; never shared. */
+/**
+ * Created per response; never shared. Scanning is linear in the bytes received: each chunk is searched once
+ * (and the two characters before it looked at), and an event split across chunks is kept as a list of pieces joined
+ * once when it completes. An event larger than `maxEventBytes` sets `tooLarge` and stops the reader.
+ */
 export class SseReader {
   private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
+  /** Pieces of the event in progress (text after the last complete event). */
+  private parts: string[] = [];
+  private partsBytes = 0;
+  /** The last two characters held, where a terminator split across chunks begins. */
+  private tail = '';
+  /** Set once an event exceeded the cap; the reader then returns no more events. */
+  tooLarge = false;
+
+  constructor(private readonly maxEventBytes = Number.POSITIVE_INFINITY) {}
 
   /** Feeds a chunk; returns the events it completed (possibly none). */
   push(chunk: Buffer | string): SseEvent[] {
-    this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    if (this.tooLarge) return [];
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    if (text === '') return [];
     const events: SseEvent[] = [];
     let start = 0;
-    for (;;) {
-      const end = findEventEnd(this.pending, start);
-      if (end < 0) break;
-      const raw = this.pending.slice(start, end);
-      start = end;
-      const ev = parseEvent(raw);
-      if (ev) events.push(ev);
+    if (this.parts.length > 0) {
+      start = this.completePending(text, events);
+      if (start < 0 || this.tooLarge) return events;
     }
-    this.pending = this.pending.slice(start);
+    for (;;) {
+      const end = findEventEnd(text, start);
+      if (end < 0) break;
+      if (!this.take(text.slice(start, end), events)) return events;
+      start = end;
+    }
+    if (start < text.length) this.keep(start === 0 ? text : text.slice(start));
     return events;
   }
 
   /** Text received after the last complete event (an event cut off by the end of the stream). */
   rest(): string {
-    return this.pending + this.decoder.end();
+    return this.parts.join('') + this.decoder.end();
   }
+
+  /** Ends the event in progress if `text` completes it; returns where scanning `text` goes on, or -1. */
+  private completePending(text: string, events: SseEvent[]): number {
+    const used = endAcross(this.tail, text);
+    if (used < 0) {
+      this.keep(text);
+      return -1;
+    }
+    this.parts.push(text.slice(0, used));
+    const raw = this.parts.join('');
+    this.parts = [];
+    this.partsBytes = 0;
+    this.tail = '';
+    this.take(raw, events);
+    return used;
+  }
+
+  /** Parses one complete event into `events`; false (and `tooLarge`) when it is over the cap. */
+  private take(raw: string, events: SseEvent[]): boolean {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: only long events are measured exactly.
+    if (raw.length * 3 > this.maxEventBytes && Buffer.byteLength(raw) > this.maxEventBytes) {
+      this.tooLarge = true;
+      return false;
+    }
+    const ev = parseEvent(raw);
+    if (ev) events.push(ev);
+    return true;
+  }
+
+  /** Holds text of the event in progress, failing once it alone is over the cap. */
+  private keep(text: string): void {
+    this.parts.push(text);
+    this.partsBytes += Buffer.byteLength(text);
+    this.tail = text.length >= 2 ? text.slice(-2) : this.tail.slice(-1) + text;
+    if (this.partsBytes > this.maxEventBytes) {
+      this.tooLarge = true;
+      this.parts = [];
+    }
+  }
+}
+
+/**
+ * Index in `text` just past the blank line that ends an event whose earlier text ended with `tail` (its last
+ * two characters), or -1. A terminator may begin in the tail: `\n` + `\n`, `\n` + `\r\n`, `\n\r` + `\n`.
+ */
+function endAcross(tail: string, text: string): number {
+  const a = text.charCodeAt(0);
+  if (tail.endsWith('\n')) {
+    if (a === 10) return 1;
+    if (a === 13 && text.charCodeAt(1) === 10) return 2;
+  } else if (tail.endsWith('\n\r') && a === 10) return 1;
+  return findEventEnd(text, 0);
 }
 
 /** Index just past the blank line that ends the event starting at `from`, or -1. */
@@ -81,9 +149,12 @@ export function formatEvent(event: string, data: unknown): string {
 }
 
 /**
- * Ends a started event stream with Anthropic's error event and closes the connection, so a cut answer
- * never looks complete to the client.
+ * Ends a started event stream with Anthropic's error event (after `before`, text still to send) and closes
+ * the connection, so a cut answer never looks complete to the client.
  */
-export function endWithErrorEvent(res: ServerResponse, body: unknown): void {
-  if (!res.destroyed) res.end(formatEvent('error', body), () => res.socket?.destroy());
+export function endWithErrorEvent(res: ServerResponse, body: unknown, before = ''): void {
+  if (res.destroyed) return;
+  // The response lets go of its socket once finished: keep it to close the connection afterwards.
+  const socket = res.socket;
+  res.end(before + formatEvent('error', body), () => socket?.destroy());
 }

@@ -32,4 +32,38 @@ describe('SSE reader', () => {
     assert.deepEqual(r.push('event: message_delta\ndata: {"a"'), []);
     assert.equal(r.rest(), 'event: message_delta\ndata: {"a"');
   });
+
+  it('reads a 16 MB event fed in 16 KB chunks in linear time', () => {
+    const event = `event: content_block_delta\ndata: {"text":"${'z'.repeat(16 * 1024 * 1024)}"}\n\n`;
+    const bytes = Buffer.from(event + 'event: message_stop\ndata: {}\n\n');
+    const r = new SseReader();
+    const t0 = performance.now();
+    const events = [];
+    for (let i = 0; i < bytes.length; i += 16 * 1024) events.push(...r.push(bytes.subarray(i, i + 16 * 1024)));
+    const took = performance.now() - t0;
+    assert.deepEqual(events.map((e) => e.event), ['content_block_delta', 'message_stop']);
+    assert.equal(events[0]!.raw, event);
+    // Rescanning from the start on each chunk took seconds here; one pass takes tens of milliseconds.
+    assert.ok(took < 1500, `took ${took} ms`);
+  });
+
+  it('flags an event over the cap as soon as the bytes held pass it, and reads nothing after', () => {
+    const r = new SseReader(1000);
+    const first = r.push('event: ping\ndata: {}\n\nevent: content_block_delta\ndata: "' + 'a'.repeat(600));
+    assert.deepEqual(first.map((e) => e.event), ['ping'], 'events before the large one are returned');
+    assert.equal(r.tooLarge, false);
+    assert.deepEqual(r.push('b'.repeat(600)), []);
+    assert.equal(r.tooLarge, true, 'over the cap before the event ended');
+    assert.deepEqual(r.push('"\n\nevent: message_stop\ndata: {}\n\n'), []);
+  });
+
+  it('flags a complete event over the cap that arrives in one chunk, counting bytes, not characters', () => {
+    const r = new SseReader(100);
+    const events = r.push(`event: message_start\ndata: {}\n\nevent: x\ndata: ${'☕'.repeat(30)}\n\nevent: message_stop\ndata: {}\n\n`);
+    assert.deepEqual(events.map((e) => e.event), ['message_start']);
+    assert.equal(r.tooLarge, true, '30 three-byte characters are 90 bytes, the event over 100');
+    const small = new SseReader(100);
+    assert.deepEqual(small.push(`event: x\ndata: ${'a'.repeat(30)}\n\n`).map((e) => e.event), ['x']);
+    assert.equal(small.tooLarge, false);
+  });
 });

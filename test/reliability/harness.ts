@@ -4,6 +4,7 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -138,4 +139,33 @@ export function sseMessage(text = 'hi', model = 'claude-opus-4-8'): string[] {
     ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2 } }),
     ev('message_stop', {}),
   ];
+}
+
+/** Sums the samples of a metric whose labels include `labels`, read from the gateway's own registry. */
+export async function metricValue(gw: RunningGateway, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = gw.gateway.registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values.filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want)).reduce((sum, v) => sum + v.value, 0);
+}
+
+/** The request log lines (one per request, parsed) captured so far. */
+export function requestLines(logs: LogCapture): Record<string, unknown>[] {
+  return logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((j) => typeof j.request_id === 'string' && 'duration_ms' in j);
+}
+
+/** Waits (up to 5 s) for the request log line after the first `seen` ones, and returns it. */
+export async function requestLogAfter(logs: LogCapture, seen: number): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const lines = requestLines(logs);
+    if (lines.length > seen) return lines[seen]!;
+    if (Date.now() > deadline) throw new Error('no request log line was written');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Resolves when `socket` closes, however it closes (a reset is an error event, and still a close). */
+export function closed(socket: Socket): Promise<void> {
+  return new Promise((resolve) => socket.once('close', () => resolve()));
 }
