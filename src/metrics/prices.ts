@@ -1,7 +1,8 @@
 /**
  * Model prices: bundled list prices plus user overrides, compiled once into a table with a memoised lookup.
  */
-import { globToRegExp } from '../plan/text-match.js';
+import { compileGlob } from '../plan/glob.js';
+import { MAX_MODEL_NAME } from '../plan/text-match.js';
 
 /** Prices of one model in USD per million tokens. */
 export interface Price {
@@ -109,7 +110,7 @@ export function compilePrices(userEntries: readonly PartialPriceEntry[] = []): P
   const user = userEntries.map(completePriceEntry);
   const entries = Object.freeze([...user, ...DEFAULT_PRICES].map((e) => Object.freeze({ ...e })));
   const compiled = entries.map((e) => ({
-    re: globToRegExp(e.model),
+    glob: compileGlob(e.model),
     price: Object.freeze({
       input: e.input,
       output: e.output,
@@ -123,9 +124,11 @@ export function compilePrices(userEntries: readonly PartialPriceEntry[] = []): P
   return {
     entries,
     lookup(model: string): Price | undefined {
+      // No real model has a longer name; it is not matched (nor remembered) at all.
+      if (model.length > MAX_MODEL_NAME) return undefined;
       const hit = memo.get(model);
       if (hit !== undefined) return hit ?? undefined;
-      const found = compiled.find((c) => c.re.test(model))?.price ?? null;
+      const found = compiled.find((c) => c.glob.test(model))?.price ?? null;
       // Bounded: once full, further names are matched each time instead of growing the map.
       if (memo.size < MEMO_LIMIT) memo.set(model, found);
       return found ?? undefined;
