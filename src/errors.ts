@@ -31,6 +31,7 @@ export const ERROR_CATALOG = {
   upstream_key_missing: { status: 401, type: 'authentication_error' },
   budget_exceeded: { status: 429, type: 'rate_limit_error' },
   transform_failed: { status: 500, type: 'api_error' },
+  jsonata_aborted: { status: 500, type: 'api_error' },
   state_unavailable: { status: 503, type: 'api_error' },
   upstream_unreachable: { status: 502, type: 'api_error' },
   upstream_timeout: { status: 504, type: 'timeout_error' },

@@ -95,6 +95,7 @@ export interface Config {
     sticky_ttl?: string;
     thinking_ttl?: string;
   };
+  jsonata?: { timeout?: string; max_depth?: number; max_sequence?: number };
   upstreams: Record<string, UpstreamConfig>;
   routes: RouteConfig[];
   prices?: PriceConfig[];

@@ -147,6 +147,10 @@ class PromRecorder implements MetricsRecorder {
     this.guard('stateError', () => this.m.stateErrors.inc({ operation: this.operations.get(operation) }));
   }
 
+  jsonataAborted(reason: string): void {
+    this.guard('jsonataAborted', () => this.m.jsonataAborted.inc({ reason: sanitizeLabel(reason) }));
+  }
+
   private unpriced(raw: string, label: string): void {
     this.m.unpriced.inc({ model: label });
     const key = sanitizeLabel(raw);

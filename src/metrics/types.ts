@@ -59,6 +59,8 @@ export interface MetricsRecorder {
   thinkingConverted(count: number): void;
   configReload(result: 'success' | 'failure'): void;
   stateError(operation: string): void;
+  /** A JSONata evaluation stopped by a limit (timeout, depth, sequence, memory, busy or crash). */
+  jsonataAborted(reason: string): void;
 }
 
 /** A recorder that records nothing (tools such as `mmexec explain`). */
@@ -69,4 +71,5 @@ export const NULL_RECORDER: MetricsRecorder = {
   thinkingConverted: () => {},
   configReload: () => {},
   stateError: () => {},
+  jsonataAborted: () => {},
 };

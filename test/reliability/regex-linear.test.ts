@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { compileLinearRegex } from '../../src/plan/linear-regex.js';
 import { compileTextMatch } from '../../src/plan/text-match.js';
+import { runIsolated } from '../support/isolated.js';
 
 /**
  * Patterns that slipped past the old backtracking heuristic: each nests a repetition whose alternatives can
@@ -37,10 +37,7 @@ function timeInChild(): Array<{ pattern: string; ms40: number; ms4k: number; mat
     }
     console.log(JSON.stringify(out));
   `;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 10_000, encoding: 'utf8' });
-  assert.equal(r.signal, null, `matching did not finish within 10 s (${r.signal}): the engine backtracks`);
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return runIsolated(script, 10_000);
 }
 
 describe('rule regexes run in linear time', () => {
