@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LruMap } from './lru-map.js';
+import { LruMap, stringBytes } from './lru-map.js';
 import type { StateNamespace, StateStore } from './store.js';
 
 interface Record_ {
@@ -55,7 +55,7 @@ export class FileStore implements StateStore {
    * Sticky records this process has read or written (null = no file). The file store serves one gateway
    * process, so its own writes are the only changes; this saves a file open on every request.
    */
-  private readonly cache = new LruMap<string, Record_ | null>(10_000);
+  private readonly cache = new LruMap<string, Record_ | null>(10_000, 4 * 1024 * 1024, (k, r) => 96 + stringBytes(k) + (r ? stringBytes(r.value) : 0));
 
   private async read(ns: StateNamespace, key: string): Promise<Record_ | undefined> {
     if (!ns.startsWith('sticky:')) return this.readFile(ns, key);
