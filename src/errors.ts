@@ -24,6 +24,7 @@ export const ERROR_CATALOG = {
   body_too_deep: { status: 400, type: 'invalid_request_error' },
   messages_invalid: { status: 400, type: 'invalid_request_error' },
   session_invalid: { status: 400, type: 'invalid_request_error' },
+  bad_request_target: { status: 400, type: 'invalid_request_error' },
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
   no_route: { status: 404, type: 'not_found_error' },
   body_too_large: { status: 413, type: 'request_too_large' },

@@ -16,6 +16,7 @@ import type { Gateway } from './gateway.js';
 import { sendError, sendLocalReply } from './local-reply.js';
 import { parseBody } from './parse-body.js';
 import { readBody } from './read-body.js';
+import type { RequestTarget } from './request-target.js';
 import { recordRequest } from './record-request.js';
 
 const ID_PREFIX = `req_${randomBytes(6).toString('hex')}`;
@@ -27,8 +28,8 @@ function nextRequestId(): string {
   return ID_PREFIX + sequence.toString(16).padStart(12, '0');
 }
 
-/** Handles one proxied request. Never rejects. */
-export async function handleRequest(gw: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Handles one proxied request whose target was normalised (or refused) already. Never rejects. */
+export async function handleRequest(gw: Gateway, req: IncomingMessage, res: ServerResponse, target: RequestTarget | GatewayError): Promise<void> {
   const start = performance.now();
   const plan = gw.plan;
   const id = nextRequestId();
@@ -40,6 +41,7 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
   let outcome: StreamOutcome | 'error' = 'complete';
   let failure: GatewayError | undefined;
   try {
+    if (target instanceof GatewayError) throw target;
     if (gw.draining) throw new GatewayError('shutting_down', 'the gateway is shutting down; retry shortly');
     const via = String(headers[LOOP_HEADER] ?? '');
     if (via && via.split(',').some((v) => v.trim() === gw.services.instanceId)) {
@@ -47,8 +49,7 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     }
     let raw: Buffer | undefined = await readBody(req, plan.server.bodyLimit);
     const bodyEnd = performance.now();
-    const path = url.split('?', 1)[0]!;
-    ctx = new RequestContext(id, plan, gw.services, method, url, headers, raw, parseBody(method, path, raw), { start, bodyEnd });
+    ctx = new RequestContext(id, plan, gw.services, method, url, headers, raw, parseBody(method, target.path, raw), { start, bodyEnd });
     raw = undefined; // the context owns the body from here (and releases it once the upstream answers)
     const c = ctx;
     ctx.session = findSession(plan.sessions.sources, headers, () => c.field('metadata'));
