@@ -28,6 +28,7 @@ export const ERROR_CATALOG = {
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
   no_route: { status: 404, type: 'not_found_error' },
   body_too_large: { status: 413, type: 'request_too_large' },
+  body_timeout: { status: 408, type: 'timeout_error' },
   client_key_missing: { status: 401, type: 'authentication_error' },
   upstream_key_missing: { status: 401, type: 'authentication_error' },
   budget_exceeded: { status: 429, type: 'rate_limit_error' },

@@ -81,6 +81,7 @@ export interface Config {
     host?: string;
     port?: number | string;
     body_limit?: string;
+    body_timeout?: string;
     allow_unauthenticated?: boolean;
     metrics_token?: string;
     shutdown_grace?: string;

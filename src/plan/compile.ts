@@ -60,6 +60,7 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
       host: server.host ?? '127.0.0.1',
       port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 9099,
       bodyLimit: parseSize(server.body_limit ?? '32mb'),
+      bodyTimeoutMs: parseDuration(server.body_timeout ?? '30s'),
       allowUnauthenticated: server.allow_unauthenticated ?? false,
       metricsToken: server.metrics_token || undefined,
       shutdownGraceMs: parseDuration(server.shutdown_grace ?? '30s'),

@@ -9,6 +9,7 @@ import { selectRoute } from '../pipeline/select-route.js';
 import { applySticky, loadSticky } from '../pipeline/sticky.js';
 import { findSession } from '../state/session-key.js';
 import { admitClient, chooseUpstream, recordSpend } from '../team/admit.js';
+import { authenticate } from '../team/auth.js';
 import { forward } from '../upstream/forward.js';
 import { LOOP_HEADER } from '../upstream/outgoing-headers.js';
 import type { StreamOutcome } from '../upstream/response-pipe.js';
@@ -40,6 +41,7 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
   let ctx: RequestContext | undefined;
   let outcome: StreamOutcome | 'error' = 'complete';
   let failure: GatewayError | undefined;
+  let bodyRead = false;
   try {
     if (target instanceof GatewayError) throw target;
     if (gw.draining) throw new GatewayError('shutting_down', 'the gateway is shutting down; retry shortly');
@@ -47,13 +49,16 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     if (via && via.split(',').some((v) => v.trim() === gw.services.instanceId)) {
       throw new GatewayError('loop_detected', 'request loop detected: this request already passed through this gateway (check the upstream URLs)');
     }
-    let raw: Buffer | undefined = await readBody(req, plan.server.bodyLimit);
+    // With clients configured, a request whose headers hold no valid key is refused before its body is read.
+    const identity = plan.clients.length > 0 ? authenticate(plan, headers) : undefined;
+    let raw: Buffer | undefined = await readBody(req, plan.server.bodyLimit, plan.server.bodyTimeoutMs);
+    bodyRead = true;
     const bodyEnd = performance.now();
     ctx = new RequestContext(id, plan, gw.services, method, url, headers, raw, parseBody(method, target.path, raw), { start, bodyEnd });
     raw = undefined; // the context owns the body from here (and releases it once the upstream answers)
     const c = ctx;
     ctx.session = findSession(plan.sessions.sources, headers, () => c.field('metadata'));
-    if (plan.clients.length > 0) await admitClient(ctx);
+    if (identity) await admitClient(ctx, identity);
     await loadSticky(ctx);
     const route = await selectRoute(ctx);
     ctx.route = route;
@@ -73,6 +78,8 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     outcome = 'error';
     failure = asGatewayError(err);
     if (failure.code === 'internal') gw.log.error('request failed', { request_id: id, error: String((err as Error)?.stack ?? err) });
+    // A body left unread is not drained: the connection closes once the error is sent.
+    if (!bodyRead && !res.headersSent) res.setHeader('connection', 'close');
     sendError(res, failure.status, failure.type, failure.message, id);
     if (ctx) ctx.status = failure.status;
   } finally {
