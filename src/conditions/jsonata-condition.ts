@@ -1,10 +1,17 @@
 /** The `jsonata` condition: an expression over the request body, compiled once, truthy = holds. */
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
+import { GatewayError } from '../errors.js';
 import { compileJsonata } from '../plan/compile-jsonata.js';
 import type { Condition, TraceLine } from '../plan/types.js';
 
-/** Compiles a JSONata predicate; syntax errors are recorded with the expression's position. */
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Compiles a JSONata predicate; syntax errors are recorded with the expression's position. An evaluation
+ * error makes the condition false; an evaluation stopped by a limit fails the request (so a body cannot
+ * turn a condition off by making it slow).
+ */
 export function compileJsonataCondition(expr: string, cc: CompileContext, path: DocPath): Condition | undefined {
   const compiled = compileJsonata(expr, cc, path);
   if (!compiled) return undefined;
@@ -16,8 +23,9 @@ export function compileJsonataCondition(expr: string, cc: CompileContext, path: 
       let ok = false;
       let detail = '';
       try {
-        ok = Boolean(await compiled.evaluate(ctx.body ?? {}));
+        ok = (await compiled.evaluate(ctx.payload ? ctx.outgoingBody() : EMPTY, 'truth', ctx.services.recorder)).truthy;
       } catch (err) {
+        if (err instanceof GatewayError) throw err;
         detail = ` (error: ${(err as Error).message})`;
       }
       trace?.push({ depth, text: describe + detail, result: ok });

@@ -2,7 +2,8 @@
 import type { ConditionConfig, StickyScope } from '../config/types.js';
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
-import { compileRegex, compileTextMatch, globToRegExp } from '../plan/text-match.js';
+import { compileGlob } from '../plan/glob.js';
+import { compileRegex, compileTextMatch, MAX_MODEL_NAME } from '../plan/text-match.js';
 import type { Condition, TraceLine } from '../plan/types.js';
 import { wordsOf } from '../pipeline/user-text.js';
 import { compileClaudeCodeCondition } from './claude-code-condition.js';
@@ -90,14 +91,16 @@ const header: LeafCompiler = (params, cc, path) => {
 
 const model: LeafCompiler = (params, cc, path) => {
   const cfg = typeof params === 'string' ? { glob: params } : (params as { glob?: string; regex?: string });
-  let re: RegExp;
-  if (cfg.glob !== undefined) re = globToRegExp(cfg.glob);
-  else {
-    const compiled = compileRegex(cfg.regex ?? '');
-    if (typeof compiled === 'string') return void cc.error([...path, 'regex'], compiled);
-    re = compiled;
-  }
-  return leaf(`model ${cfg.glob ?? `/${cfg.regex}/`}`, (ctx) => ctx.requestedModel !== undefined && re.test(ctx.requestedModel), (ctx) => quote(ctx.requestedModel));
+  const re = cfg.glob !== undefined ? compileGlob(cfg.glob) : compileRegex(cfg.regex ?? '');
+  if (typeof re === 'string') return void cc.error([...path, 'regex'], re);
+  return leaf(
+    `model ${cfg.glob ?? `/${cfg.regex}/`}`,
+    (ctx) => {
+      const m = ctx.requestedModel;
+      return m !== undefined && m.length <= MAX_MODEL_NAME && re.test(m);
+    },
+    (ctx) => quote(ctx.requestedModel),
+  );
 };
 
 const stream: LeafCompiler = (params) =>

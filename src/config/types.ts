@@ -101,6 +101,7 @@ export interface Config {
     host?: string;
     port?: number | string;
     body_limit?: string;
+    body_timeout?: string;
     allow_unauthenticated?: boolean;
     metrics_token?: string;
     shutdown_grace?: string;
@@ -115,6 +116,7 @@ export interface Config {
     sticky_ttl?: string;
     thinking_ttl?: string;
   };
+  jsonata?: { timeout?: string; max_depth?: number; max_sequence?: number };
   upstreams: Record<string, UpstreamConfig>;
   routes: RouteConfig[];
   prices?: PriceConfig[];

@@ -29,6 +29,7 @@ export interface Instruments {
   thinkingConverted: Counter<string>;
   configReloads: Counter<string>;
   stateErrors: Counter<string>;
+  jsonataAborted: Counter<string>;
   buildInfo: Gauge<string>;
 }
 
@@ -94,6 +95,7 @@ export function createInstruments(registry: Registry, clientLabel: boolean): Ins
     ),
     configReloads: counter('mmexec_config_reloads_total', 'Config reloads, by result.', ['result']),
     stateErrors: counter('mmexec_state_errors_total', 'Session state store failures, by operation.', ['operation']),
+    jsonataAborted: counter('mmexec_jsonata_aborted_total', 'JSONata evaluations stopped by a limit (their requests failed), by reason.', ['reason']),
     buildInfo,
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Model prices: bundled list prices plus user overrides, compiled once into a table with a memoised lookup.
  */
-import { globToRegExp } from '../plan/text-match.js';
+import { compileGlob } from '../plan/glob.js';
+import { MAX_MODEL_NAME } from '../plan/text-match.js';
+import { detach, LruMap, stringBytes } from '../state/lru-map.js';
 
 /** Prices of one model in USD per million tokens. */
 export interface Price {
@@ -98,6 +100,7 @@ function validate(entry: PartialPriceEntry, where: string): void {
 }
 
 const MEMO_LIMIT = 1000;
+const MEMO_BYTES = 1024 * 1024;
 
 /**
  * Builds a PriceTable from user entries (which take precedence, missing cache prices completed by
@@ -109,7 +112,7 @@ export function compilePrices(userEntries: readonly PartialPriceEntry[] = []): P
   const user = userEntries.map(completePriceEntry);
   const entries = Object.freeze([...user, ...DEFAULT_PRICES].map((e) => Object.freeze({ ...e })));
   const compiled = entries.map((e) => ({
-    re: globToRegExp(e.model),
+    glob: compileGlob(e.model),
     price: Object.freeze({
       input: e.input,
       output: e.output,
@@ -119,15 +122,16 @@ export function compilePrices(userEntries: readonly PartialPriceEntry[] = []): P
     }) as Price,
   }));
   // null marks a model known to be unpriced, so misses are memoised too.
-  const memo = new Map<string, Price | null>();
+  const memo = new LruMap<string, Price | null>(MEMO_LIMIT, MEMO_BYTES, (k) => 64 + stringBytes(k));
   return {
     entries,
     lookup(model: string): Price | undefined {
+      // No real model has a longer name; it is not matched (nor remembered) at all.
+      if (model.length > MAX_MODEL_NAME) return undefined;
       const hit = memo.get(model);
       if (hit !== undefined) return hit ?? undefined;
-      const found = compiled.find((c) => c.re.test(model))?.price ?? null;
-      // Bounded: once full, further names are matched each time instead of growing the map.
-      if (memo.size < MEMO_LIMIT) memo.set(model, found);
+      const found = compiled.find((c) => c.glob.test(model))?.price ?? null;
+      memo.set(detach(model), found);
       return found ?? undefined;
     },
   };

@@ -162,6 +162,10 @@ class PromRecorder implements MetricsRecorder {
     });
   }
 
+  jsonataAborted(reason: string): void {
+    this.guard('jsonataAborted', () => this.m.jsonataAborted.inc({ reason: sanitizeLabel(reason) }));
+  }
+
   private unpriced(raw: string, label: string): void {
     this.m.unpriced.inc({ model: label });
     const key = sanitizeLabel(raw);

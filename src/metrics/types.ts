@@ -69,6 +69,8 @@ export interface MetricsRecorder {
   stateError(operation: StateOperation): void;
   /** Creates the zero-valued series of the label sets a configuration knows (at start and on each reload). */
   declareKnown(known: KnownLabels): void;
+  /** A JSONata evaluation stopped by a limit (timeout, depth, sequence, memory, busy or crash). */
+  jsonataAborted(reason: string): void;
 }
 
 /** A recorder that records nothing (tools such as `mmexec explain`). */
@@ -80,4 +82,5 @@ export const NULL_RECORDER: MetricsRecorder = {
   configReload: () => {},
   stateError: () => {},
   declareKnown: () => {},
+  jsonataAborted: () => {},
 };

@@ -62,6 +62,7 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
       host: listen.host,
       port: listen.port,
       bodyLimit: parseSize(server.body_limit ?? '32mb'),
+      bodyTimeoutMs: parseDuration(server.body_timeout ?? '30s'),
       allowUnauthenticated: server.allow_unauthenticated ?? false,
       metricsToken: server.metrics_token || undefined,
       shutdownGraceMs: parseDuration(server.shutdown_grace ?? '30s'),

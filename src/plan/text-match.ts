@@ -1,34 +1,32 @@
-/** Compiles equals / prefix / regex / glob matchers once, for conditions and transforms. */
+/** Compiles equals / prefix / regex matchers once, for conditions and transforms. */
 import type { TextMatchConfig } from '../config/types.js';
-import { backtrackRisk } from './regex-safety.js';
+import { compileLinearRegex, type LinearRegex, type Span } from './linear-regex.js';
 
-/** The span a matcher found, in the original text. */
-export interface Span {
-  start: number;
-  end: number;
-}
+export type { Span } from './linear-regex.js';
 
 /** A compiled matcher: the matched span, or undefined. */
 export type TextMatcher = (text: string) => Span | undefined;
 
 /**
- * Regexes run on at most this many characters of the text, so a pathological pattern cannot stall the
- * gateway on a huge message.
+ * Regexes run on at most this many characters of the text: matching is linear in the text (see
+ * linear-regex.ts), and this bounds that line too.
  */
 export const REGEX_INPUT_LIMIT = 4096;
 
-/** Nested quantifiers such as `(a+)+` or `(\w*)*` can backtrack catastrophically. */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/;
+/**
+ * Longest model name matched against globs and regexes (model conditions, prices). Real names are far
+ * shorter (the longest, ARNs of inference profiles, are about 100); a longer one matches nothing.
+ */
+export const MAX_MODEL_NAME = 256;
 
-/** Compiles a regex source, or returns the reason it is not acceptable. */
-export function compileRegex(source: string, ignoreCase = false): RegExp | string {
-  const risk = NESTED_QUANTIFIER.test(source) ? 'it nests quantifiers' : backtrackRisk(source);
-  if (risk) return `regex /${source}/ could backtrack catastrophically: ${risk}`;
-  try {
-    return new RegExp(source, ignoreCase ? 'iu' : 'u');
-  } catch (err) {
-    return `invalid regex /${source}/: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`;
-  }
+/** Compiles a rule regex for the linear-time engine, or returns the reason it is not acceptable. */
+export function compileRegex(source: string, ignoreCase = false): LinearRegex | string {
+  return compileLinearRegex(source, { ignoreCase });
+}
+
+/** The text a regex sees: at most REGEX_INPUT_LIMIT characters. */
+export function regexInput(text: string): string {
+  return text.length > REGEX_INPUT_LIMIT ? text.slice(0, REGEX_INPUT_LIMIT) : text;
 }
 
 /** Compiles a match object; returns a reason string when it is invalid. */
@@ -57,13 +55,7 @@ export function compileTextMatch(m: TextMatchConfig): TextMatcher | string {
   if (typeof re === 'string') return re;
   return (text) => {
     const { s, offset } = trimmed(text);
-    const found = re.exec(s.length > REGEX_INPUT_LIMIT ? s.slice(0, REGEX_INPUT_LIMIT) : s);
-    return found ? { start: offset + found.index, end: offset + found.index + found[0].length } : undefined;
+    const found = re.exec(regexInput(s));
+    return found ? { start: offset + found.span.start, end: offset + found.span.end } : undefined;
   };
-}
-
-/** Compiles a glob (`*` any run, `?` one character) to an anchored, case-insensitive RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
 }

@@ -103,6 +103,8 @@ export interface Plan {
     readonly host: string;
     readonly port: number;
     readonly bodyLimit: number;
+    /** How long a request body may take to arrive. */
+    readonly bodyTimeoutMs: number;
     readonly allowUnauthenticated: boolean;
     readonly metricsToken: string | undefined;
     readonly shutdownGraceMs: number;

@@ -2,9 +2,10 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
-import { errorBody } from '../errors.js';
+import { asGatewayError, errorBody, GatewayError } from '../errors.js';
 import type { Gateway } from './gateway.js';
 import { handleRequest } from './handle-request.js';
+import { normalizeTarget, type RequestTarget } from './request-target.js';
 import { buildStatus } from './status.js';
 
 /** Paths the gateway answers itself; they are never passed through. */
@@ -64,15 +65,21 @@ export function createApp(gw: Gateway): Express {
 const OWN = new Set<string>(OWN_PATHS);
 
 /**
- * The server's request handler: the gateway's own endpoints go through the express app, everything else
- * straight into the pipeline (no router work on the proxied path).
+ * The server's request handler: normalises the target once (req.url becomes the normalised form, which is
+ * what the upstream receives), then sends the gateway's own endpoints through the express app and
+ * everything else straight into the pipeline (no router work on the proxied path).
  */
 export function createHandler(gw: Gateway): (req: IncomingMessage, res: ServerResponse) => void {
   const app = createApp(gw);
   return (req, res) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    if (OWN.has(q < 0 ? url : url.slice(0, q))) app(req, res);
-    else void handleRequest(gw, req, res);
+    let target: RequestTarget | GatewayError;
+    try {
+      target = normalizeTarget(req.url ?? '/');
+      req.url = target.url;
+    } catch (err) {
+      target = asGatewayError(err);
+    }
+    if (!(target instanceof GatewayError) && OWN.has(target.path)) app(req, res);
+    else void handleRequest(gw, req, res, target);
   };
 }

@@ -10,6 +10,7 @@ import { selectRoute } from '../pipeline/select-route.js';
 import { applySticky, loadSticky } from '../pipeline/sticky.js';
 import { findSession } from '../state/session-key.js';
 import { admitClient, chooseUpstream, recordSpend } from '../team/admit.js';
+import { authenticate } from '../team/auth.js';
 import { forward } from '../upstream/forward.js';
 import { LOOP_HEADER } from '../upstream/outgoing-headers.js';
 import type { StreamOutcome } from '../upstream/response-pipe.js';
@@ -17,6 +18,7 @@ import type { Gateway } from './gateway.js';
 import { sendError, sendLocalReply } from './local-reply.js';
 import { parseBody } from './parse-body.js';
 import { readBody } from './read-body.js';
+import type { RequestTarget } from './request-target.js';
 import { recordRequest } from './record-request.js';
 
 const ID_PREFIX = `req_${randomBytes(6).toString('hex')}`;
@@ -28,8 +30,8 @@ function nextRequestId(): string {
   return ID_PREFIX + sequence.toString(16).padStart(12, '0');
 }
 
-/** Handles one proxied request. Never rejects. */
-export async function handleRequest(gw: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Handles one proxied request whose target was normalised (or refused) already. Never rejects. */
+export async function handleRequest(gw: Gateway, req: IncomingMessage, res: ServerResponse, target: RequestTarget | GatewayError): Promise<void> {
   const start = performance.now();
   const plan = gw.plan;
   const id = nextRequestId();
@@ -40,20 +42,24 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
   let ctx: RequestContext | undefined;
   let outcome: StreamOutcome | 'error' = 'complete';
   let failure: GatewayError | undefined;
+  let bodyRead = false;
   try {
+    if (target instanceof GatewayError) throw target;
     if (gw.draining) throw new GatewayError('shutting_down', 'the gateway is shutting down; retry shortly');
     const via = String(headers[LOOP_HEADER] ?? '');
     if (via && via.split(',').some((v) => v.trim() === gw.services.instanceId)) {
       throw new GatewayError('loop_detected', 'request loop detected: this request already passed through this gateway (check the upstream URLs)');
     }
-    let raw: Buffer | undefined = await readBody(req, plan.server.bodyLimit);
+    // With clients configured, a request whose headers hold no valid key is refused before its body is read.
+    const identity = plan.clients.length > 0 ? authenticate(plan, headers) : undefined;
+    let raw: Buffer | undefined = await readBody(req, plan.server.bodyLimit, plan.server.bodyTimeoutMs);
+    bodyRead = true;
     const bodyEnd = performance.now();
-    const path = url.split('?', 1)[0]!;
-    ctx = new RequestContext(id, plan, gw.services, method, url, headers, raw, parseBody(method, path, raw), { start, bodyEnd });
+    ctx = new RequestContext(id, plan, gw.services, method, url, headers, raw, parseBody(method, target.path, raw), { start, bodyEnd });
     raw = undefined; // the context owns the body from here (and releases it once the upstream answers)
     const c = ctx;
     ctx.session = findSession(plan.sessions.sources, headers, () => c.field('metadata'));
-    if (plan.clients.length > 0) await admitClient(ctx);
+    if (identity) await admitClient(ctx, identity);
     await loadSticky(ctx);
     const route = await selectRoute(ctx);
     ctx.route = route;
@@ -75,6 +81,8 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     outcome = 'error';
     failure = asGatewayError(err);
     if (failure.code === 'internal') gw.log.error('request failed', { request_id: id, error: String((err as Error)?.stack ?? err) });
+    // A body left unread is not drained: the connection closes once the error is sent.
+    if (!bodyRead && !res.headersSent) res.setHeader('connection', 'close');
     sendError(res, failure.status, failure.type, failure.message, id, failure.headers);
     if (ctx) ctx.status = failure.status;
   } finally {

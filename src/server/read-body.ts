@@ -1,11 +1,17 @@
-/** Reads a request body up to a limit, rejecting an oversized one as soon as it passes the limit. */
+/**
+ * Reads a request body up to a size limit and within a time limit, rejecting an oversized one as soon as it
+ * passes the limit and a slow one once its time is up.
+ */
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../errors.js';
 
 const EMPTY = Buffer.alloc(0);
 
-/** The body bytes. Throws body_too_large early (declared length) or once the limit is crossed. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The body bytes. Throws body_too_large early (declared length) or once the limit is crossed, and
+ * body_timeout when the whole body has not arrived within `timeoutMs`.
+ */
+export function readBody(req: IncomingMessage, limit: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? -1);
   const tooLarge = (): GatewayError => new GatewayError('body_too_large', `request body exceeds the limit of ${limit} bytes`);
   if (declared > limit) {
@@ -38,7 +44,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       cleanup();
       reject(new GatewayError('body_not_json', `could not read the request body: ${err.message}`));
     };
+    const timer = Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+          cleanup();
+          chunks.length = 0;
+          reject(new GatewayError('body_timeout', `the request body did not arrive within ${timeoutMs / 1000}s (server.body_timeout)`));
+        }, timeoutMs)
+      : undefined;
     const cleanup = (): void => {
+      clearTimeout(timer);
       req.removeListener('data', onData);
       req.removeListener('end', onEnd);
       req.removeListener('error', onError);

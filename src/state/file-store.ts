@@ -9,7 +9,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, unlink, utimes, writeFile }
 import { join } from 'node:path';
 import { lockStateDir, type DirLock } from './dir-lock.js';
 import { DirSweep, type SweepOptions } from './file-sweep.js';
-import { LruMap } from './lru-map.js';
+import { LruMap, stringBytes } from './lru-map.js';
 import type { StateNamespace, StateStore } from './store.js';
 
 interface Record_ {
@@ -87,7 +87,7 @@ export class FileStore implements StateStore {
    * Sticky records this process has read or written (null = no file). The directory lock keeps other
    * gateways out, so this process's own writes are the only changes; this saves a file open per request.
    */
-  private readonly cache = new LruMap<string, Record_ | null>(10_000);
+  private readonly cache = new LruMap<string, Record_ | null>(10_000, 4 * 1024 * 1024, (k, r) => 96 + stringBytes(k) + (r ? stringBytes(r.value) : 0));
 
   private async read(ns: StateNamespace, key: string): Promise<Record_ | undefined> {
     if (!ns.startsWith('sticky:')) return this.readFile(ns, key);

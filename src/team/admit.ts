@@ -1,13 +1,13 @@
 /**
  * The team gateway's three touch points on the request path, used only when clients are configured:
- * `admitClient` before routing (401 / budget read / 429), `chooseUpstream` after routing (over-budget
+ * `admitClient` before routing (budget read / 429; the key is checked from the headers before the body), `chooseUpstream` after routing (over-budget
  * reroute, credential check), and `recordSpend` once the usage is known (atomic counter increments).
  */
 import { GatewayError } from '../errors.js';
 import { costOf } from '../metrics/cost.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { CompiledUpstream } from '../plan/types.js';
-import { authenticate, checkCredentialUse, type ClientIdentity } from './auth.js';
+import { checkCredentialUse, type ClientIdentity } from './auth.js';
 import { budgetLimits, chargedLimits, describeLimit, exhausted, fromMicros, overBudgetMessage, toMicros, type BudgetReading } from './budget.js';
 
 /** What the team layer knows about one request. Created per request; never shared. */
@@ -17,9 +17,11 @@ export interface TeamRequest {
   readings: BudgetReading[] | undefined;
 }
 
-/** Authenticates the client and reads its budget; throws 401, 429 (no cheaper upstream) or 503 (fail_closed). */
-export async function admitClient(ctx: RequestContext): Promise<void> {
-  const identity = authenticate(ctx.plan, ctx.headers);
+/**
+ * Admits a client authenticated from the headers (see `authenticate`, run before the body is read): records
+ * it on the context and reads its budget; throws 429 (no cheaper upstream) or 503 (fail_closed).
+ */
+export async function admitClient(ctx: RequestContext, identity: ClientIdentity): Promise<void> {
   const team: TeamRequest = { identity, readings: undefined };
   ctx.client = identity.client.name;
   ctx.team = team;

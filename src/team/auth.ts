@@ -42,7 +42,12 @@ function credential(headers: IncomingHttpHeaders): string | undefined {
   return /^Bearer\s+(.+)$/i.exec(header(headers, 'authorization') ?? '')?.[1];
 }
 
-/** Authenticates a request against the plan's clients; throws 401 (client_key_missing) when it fails. */
+/**
+ * Authenticates a request against the plan's clients from its headers alone, so it runs before the body is
+ * read; throws 401 (client_key_missing) when it fails. A key sent as the upstream credential is refused here
+ * when no upstream holds the gateway's own key (it could never be used); whether the route's upstream does
+ * is checked after routing (checkCredentialUse).
+ */
 export function authenticate(plan: Plan, headers: IncomingHttpHeaders): ClientIdentity {
   const own = header(headers, CLIENT_KEY_HEADER);
   if (own !== undefined) {
@@ -53,6 +58,9 @@ export function authenticate(plan: Plan, headers: IncomingHttpHeaders): ClientId
   const cred = credential(headers);
   const client = cred ? matchKey(plan.clients, cred) : undefined;
   if (!client) throw new GatewayError('client_key_missing', `this gateway needs a client key: ${HOW_TO}`);
+  if (![...plan.upstreams.values()].some((u) => u.auth.kind === 'key')) {
+    throw new GatewayError('client_key_missing', `no upstream of this gateway holds its own key, so the gateway key cannot be sent as x-api-key or bearer: ${HOW_TO}`);
+  }
   return { client, via: 'credential' };
 }
 

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { StateOperation } from '../metrics/types.js';
-import { LruMap } from '../state/lru-map.js';
+import { cacheKey, LruMap } from '../state/lru-map.js';
 import type { StateStore } from '../state/store.js';
 
 /** Hex SHA-256 of a string. */
@@ -12,10 +12,21 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+const VERDICT_ENTRIES = 20_000;
+const VERDICT_BYTES = 4 * 1024 * 1024;
+
 /** One per gateway. */
 export class ThinkingStore {
-  /** Verdicts by signature: true = foreign (convert), false = Anthropic's (leave). */
-  readonly verdicts = new LruMap<string, boolean>(20_000);
+  private readonly verdictCache = new LruMap<string, boolean>(VERDICT_ENTRIES, VERDICT_BYTES);
+
+  /**
+   * Verdicts by signature: true = foreign (convert), false = Anthropic's (leave). Signatures are the
+   * client's strings: long ones are kept as their hash, and the cache is bounded in entries and bytes.
+   */
+  readonly verdicts = {
+    get: (signature: string): boolean | undefined => this.verdictCache.get(cacheKey(signature)),
+    set: (signature: string, foreign: boolean): void => this.verdictCache.set(cacheKey(signature, true), foreign),
+  };
 
   constructor(
     private readonly store: StateStore,

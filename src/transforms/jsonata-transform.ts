@@ -19,8 +19,10 @@ export const jsonataTransform: TransformDefinition = {
         if (!ctx.body) return;
         let result: unknown;
         try {
-          result = await expr.evaluate(ctx.body);
+          const { json } = await expr.evaluate(ctx.outgoingBody(), 'value', ctx.services.recorder);
+          result = json === undefined ? undefined : JSON.parse(json);
         } catch (err) {
+          if (err instanceof GatewayError) throw err;
           throw new GatewayError('transform_failed', `jsonata transform failed: ${(err as Error).message}`);
         }
         if (!result || typeof result !== 'object' || Array.isArray(result)) {

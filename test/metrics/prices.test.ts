@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_PRICES, compilePrices, type Price } from '../../src/metrics/prices.js';
-import { globToRegExp } from '../../src/plan/text-match.js';
+import { compileGlob } from '../../src/plan/glob.js';
 
 const OPUS_NEW: Price = { input: 5, output: 25, cache_read: 0.5, cache_write_5m: 6.25, cache_write_1h: 10 };
 const OPUS_OLD: Price = { input: 15, output: 75, cache_read: 1.5, cache_write_5m: 18.75, cache_write_1h: 30 };
@@ -109,7 +109,7 @@ describe('compilePrices', () => {
   });
 
   it('compiles globs anchored at both ends', () => {
-    assert.equal(globToRegExp('claude-*').test('xclaude-1'), false);
-    assert.equal(globToRegExp('claude-*').test('claude-1'), true);
+    assert.equal(compileGlob('claude-*').test('xclaude-1'), false);
+    assert.equal(compileGlob('claude-*').test('claude-1'), true);
   });
 });
