@@ -1,17 +1,18 @@
 /**
  * A wrong or missing MiniMax key reaches the real Claude Code CLI, with its default retries, as one error it
  * shows at once and that names MINIMAX_API_KEY, not as minutes of retries ending in "Please run /login".
- * MMEXEC_CLAUDE_BIN runs it against another Claude Code binary (e.g. a newer release installed elsewhere).
+ * It drives the newest release of the matrix; MMEXEC_CLAUDE_BIN runs it against another Claude Code binary (e.g. a newer release installed elsewhere).
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { startClaude } from '../support/claude-cli.js';
+import { claudeRelease, releaseSkip } from '../support/claude-releases.js';
 import { startClassic } from './harness.js';
 
-const CLAUDE_BIN = process.env.MMEXEC_CLAUDE_BIN ?? fileURLToPath(new URL('../../node_modules/.bin/claude', import.meta.url));
-const missing = existsSync(CLAUDE_BIN) ? false : `the Claude Code CLI (${CLAUDE_BIN}) is not installed`;
+const release = claudeRelease('2.1.332');
+const CLAUDE_BIN = process.env.MMEXEC_CLAUDE_BIN ?? release.bin;
+const missing = process.env.MMEXEC_CLAUDE_BIN ? (existsSync(CLAUDE_BIN) ? false : `${CLAUDE_BIN} is not there`) : releaseSkip(release);
 if (missing && process.env.CI) throw new Error(`CI: ${missing}`);
 
 /** Well under Claude Code's ten retries with backoff (about three minutes). */

@@ -12,13 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startGateway, type RunningGateway } from '../../src/server/start.js';
 import { startClaude } from '../support/claude-cli.js';
+import { claudeRelease, releaseSkip } from '../support/claude-releases.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { startFakeMiniMax, type FakeMiniMax } from '../support/fake-minimax.js';
 import { MINIMAX_KEY } from './harness.js';
 
-const BIN = fileURLToPath(new URL('../claude-code/node_modules/cc-2.1.332/bin/claude.exe', import.meta.url));
-const missing = existsSync(BIN) ? false : 'Claude Code 2.1.332 is not installed (test/claude-code/node_modules/cc-2.1.332)';
-if (missing && process.env.CI) throw new Error(`CI: ${missing}`);
+const RELEASE = claudeRelease('2.1.332');
+const BIN = RELEASE.bin;
+const missing = releaseSkip(RELEASE);
 
 const RULES = fileURLToPath(new URL('../../rules/', import.meta.url));
 const CLIENT_KEY = 'sk-ant-client-routing-key';

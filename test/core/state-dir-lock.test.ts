@@ -58,7 +58,7 @@ describe('file store: one gateway per state directory', () => {
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       assert.equal(code, 1, err);
-      assert.match(err, /^mmexec: state directory .* is in use by another mmexec gateway \(pid \d+ on /);
+      assert.match(err, /^mmexec( serve)?: state directory .* is in use by another mmexec gateway \(pid \d+ on /);
     } finally {
       await first.close();
     }

@@ -38,7 +38,8 @@ const EXPECTED: Record<string, string[]> = {
 
 describe('the fakes read captured Claude Code requests', () => {
   it('has a fixture directory for every release of the matrix', () => {
-    assert.deepEqual(readdirSync(FIXTURES).filter((d) => /^\d/.test(d)).sort(), [...MATRIX_VERSIONS].sort());
+    const dirs = readdirSync(FIXTURES);
+    for (const v of MATRIX_VERSIONS) assert.ok(dirs.includes(v), `test/fixtures/claude-code/${v}/ is missing`);
   });
 
   for (const version of MATRIX_VERSIONS) {
