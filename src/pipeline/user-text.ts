@@ -102,6 +102,12 @@ function inMessage(m: Partial<Message>, index: number, wrappedOnly: boolean): Te
   return undefined;
 }
 
+/** The user's words in one message of a request: a user turn's, or text typed during a tool run in a system turn. */
+export function userTextIn(m: Partial<Message>, index: number): TextLocation | undefined {
+  if (m.role === 'user') return inMessage(m, index, false);
+  return m.role === 'system' ? inMessage(m, index, true) : undefined;
+}
+
 /**
  * Finds the user's latest words: trailing system turns are skipped unless they carry typed text, then
  * the last user turn is read. Undefined when the request ends on an assistant turn or on tool results only.

@@ -5,6 +5,7 @@ import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
 import type { Stage } from '../pipeline/stage.js';
 import { dropReplyLeftovers } from './drop-reply-leftovers.js';
+import { stripEarlierTriggers } from './strip-earlier-triggers.js';
 import { jsonataTransform } from './jsonata-transform.js';
 import { minimaxErrorRemap } from './minimax-error-remap.js';
 import { minimaxThinkingToText } from './minimax-thinking-to-text.js';
@@ -14,7 +15,7 @@ import type { TransformDefinition } from './transform.js';
 
 /** Every built-in transform by name. */
 export const TRANSFORMS: ReadonlyMap<string, TransformDefinition> = new Map(
-  [stripTrigger, setModel, dropFields, setFields, dropReplyLeftovers, jsonataTransform, minimaxThinkingToText, restoreModel, minimaxErrorRemap].map((t) => [t.name, t]),
+  [stripTrigger, setModel, dropFields, setFields, dropReplyLeftovers, stripEarlierTriggers, jsonataTransform, minimaxThinkingToText, restoreModel, minimaxErrorRemap].map((t) => [t.name, t]),
 );
 
 const ajv = new Ajv({ allErrors: true, strict: false });

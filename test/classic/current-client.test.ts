@@ -111,4 +111,26 @@ describe('classic rules with current Claude Code request shapes', () => {
     assert.equal((await postMessages(s.gateway.url, sent, fresh())).status, 200);
     assert.equal(s.anthropic.requests.at(-1)!.body.toString(), JSON.stringify(sent), 'a word inside other text is left alone, unparsed');
   });
+  it('keeps triggers out of the history that later requests replay, as they were stripped the first time', async () => {
+    const id = fresh();
+    const first = [{ role: 'user', content: [REMINDER, { type: 'text', text: 'mmexec run the build' }] }];
+    assert.equal((await postMessages(s.gateway.url, body(first), id)).status, 200);
+    const firstSent = s.minimax.messageBodies().at(-1)!.messages[0];
+    const typedTurn = TYPED_FORMS[1]![1]('mmrelease stop here');
+    const history = [...first, TOOL_USE, ...typedTurn, { role: 'assistant', content: [{ type: 'text', text: 'stopped' }] }];
+    assert.equal((await postMessages(s.gateway.url, body([...history.slice(0, 3)]), id)).status, 200);
+    const ant = s.anthropic.requests.length;
+    assert.equal((await postMessages(s.gateway.url, body([...history, { role: 'user', content: 'where are we' }]), id)).status, 200);
+    assert.equal(s.anthropic.requests.length, ant + 1, 'the session stays released');
+    const sent = s.anthropic.messageBodies().at(-1)!;
+    assert.ok(!JSON.stringify(sent.messages).includes('mmrelease'), 'the typed trigger is stripped in the replayed tool_result turn');
+    assert.ok(!JSON.stringify(sent.messages).includes('mmexec'), 'the first trigger is stripped in the history');
+    assert.deepEqual(sent.messages[0], firstSent, 'the first turn has the bytes MiniMax got when its trigger was stripped');
+  });
+
+  it('strips nothing from a history without triggers, and leaves its bytes untouched', async () => {
+    const sent = body([{ role: 'user', content: 'tell me about mmexec' }, { role: 'assistant', content: 'sure' }, { role: 'user', content: 'go on' }]);
+    assert.equal((await postMessages(s.gateway.url, sent, fresh())).status, 200);
+    assert.equal(s.anthropic.requests.at(-1)!.body.toString(), JSON.stringify(sent));
+  });
 });

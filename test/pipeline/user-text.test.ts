@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Message } from '../../src/pipeline/messages.js';
 import { replaceWords, TYPED_WHILE_WORKING, userTextOf, wordsOf } from '../../src/pipeline/user-text.js';
+import { literalOf } from '../../src/transforms/strip-earlier-triggers.js';
 
 const reminder = { type: 'text', text: '<system-reminder>\nskills are available\n</system-reminder>' };
 const toolUse = { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'sleep 3' } }] };
@@ -130,4 +131,19 @@ describe('the user text locator', () => {
     replaceWords(messages[0]!, userTextOf(messages)!, 'x');
     assert.deepEqual((messages[0]!.content as unknown as Array<{ content: unknown }>)[0]!.content, [{ type: 'text', text: 'done' }, { type: 'text', text: typed('x') }]);
   });
+});
+
+describe('the literal word a trigger match needs', () => {
+  const table: Array<[Parameters<typeof literalOf>[0], string | undefined]> = [
+    [{ regex: '^\\s*mmexec(\\s|$)' }, 'mmexec'],
+    [{ regex: '^\\s*mmrelease(\\s|$)' }, 'mmrelease'],
+    [{ regex: '^go(\\s|$)' }, undefined],
+    [{ regex: 'a|mmexec' }, undefined],
+    [{ regex: '^mmexecs?' }, 'mmexec'],
+    [{ prefix: 'mmexec ' }, 'mmexec'],
+    [{ regex: '^\\s*mmexec', ignore_case: true }, undefined],
+  ];
+  for (const [m, want] of table) {
+    it(`is ${JSON.stringify(want)} for ${JSON.stringify(m)}`, () => assert.equal(literalOf(m), want));
+  }
 });
