@@ -104,3 +104,30 @@ describe('mmexec explain', () => {
     assert.match(r.stderr, /Name:Value/);
   });
 });
+
+/** The /v1/messages bodies a matrix release sent in one captured scenario (test/fixtures/claude-code/<release>/). */
+function capturedRequests(release: string, scenario: string): Array<Record<string, unknown>> {
+  const file = join(ROOT, 'test', 'fixtures', 'claude-code', release, `${scenario}.json`);
+  const captured = JSON.parse(readFileSync(file, 'utf8')) as { requests: Array<{ path: string; body: Record<string, unknown> }> };
+  return captured.requests.filter((r) => r.path.startsWith('/v1/messages') && !r.path.includes('count_tokens')).map((r) => r.body);
+}
+
+describe('mmexec explain on bodies the newest Claude Code sent', () => {
+  it('shows the trigger route for `mmexec <task>` as 2.1.332 sent it, with the trigger stripped', async () => {
+    const [body] = capturedRequests('2.1.332', 'trigger-prompt');
+    const r = await runCli(['explain', '-', '--config', `${ROOT}mmexec.yaml`], { input: JSON.stringify(body), env: { MMEXEC_HOME: mkdtempSync(join(tmpdir(), 'mmexec-explain-')) } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /✓ \d+ trigger-minimax {2}← chosen/);
+    assert.match(r.stdout, /last user text matches .* \(text "mmexec refactor the module"\)/);
+  });
+
+  it('releases a sticky session on the 2.1.332 request that carries `mmrelease stop here` typed during a tool run', async () => {
+    const bodies = capturedRequests('2.1.332', 'typed-during-tool-adaptive');
+    const carrying = bodies.find((b) => JSON.stringify(b.messages).includes('mmrelease stop here'));
+    assert.ok(carrying, 'the capture holds the request with the typed text');
+    const env = { MMEXEC_HOME: mkdtempSync(join(tmpdir(), 'mmexec-explain-')) };
+    const r = await runCli(['explain', '-', '--config', `${ROOT}mmexec.yaml`, '--sticky', 'minimax', '--session', 's1'], { input: JSON.stringify(carrying), env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /✓ \d+ release-to-anthropic {2}← chosen/);
+  });
+});
