@@ -67,7 +67,11 @@ describe('real Claude Code payloads through the classic rules', () => {
       const sent = s.anthropic.messageBodies().at(-1)!;
       const [thinking, answer] = blocksOf(original, 1);
       assert.deepEqual(blocksOf(sent, 1), [{ type: 'text', text: `previous assistant thought process: ${String(thinking?.thinking).trim()}` }, answer]);
-      assert.deepEqual(sent.messages[0], original.messages[0], 'user messages are untouched');
+      const first = structuredClone(original.messages[0]!);
+      const blocks = first.content as Array<{ type: string; text?: string }>;
+      assert.equal(blocks.at(-1)!.text, 'mmexec hi', 'Claude Code replays the trigger as typed');
+      blocks.at(-1)!.text = 'hi';
+      assert.deepEqual(sent.messages[0], first, 'the first user turn loses only its trigger, as it did when MiniMax got it');
       assert.deepEqual(sent.messages[2], original.messages[2]);
       for (const key of ['model', 'thinking', 'context_management', 'output_config', 'tools', 'system', 'metadata'] as const) {
         assert.deepEqual(sent[key], original[key], `${key} passes through`);
