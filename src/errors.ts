@@ -19,7 +19,7 @@ export type AnthropicErrorType =
 /**
  * Status of the failures only the user can fix (an upstream key missing or rejected): Claude Code shows a 402
  * once, never retries it and never turns it into its "Please run /login" hint, which 401 and 403 get (verified
- * with the real CLI; see src/transforms/minimax-error-remap.ts).
+ * with the real CLI; see src/profiles/error-map.ts).
  */
 export const USER_FIX_STATUS = 402;
 
@@ -33,6 +33,7 @@ export const ERROR_CATALOG = {
   body_not_object: { status: 400, type: 'invalid_request_error' },
   body_too_deep: { status: 400, type: 'invalid_request_error' },
   messages_invalid: { status: 400, type: 'invalid_request_error' },
+  prompt_too_long: { status: 400, type: 'invalid_request_error' },
   session_invalid: { status: 400, type: 'invalid_request_error' },
   bad_request_target: { status: 400, type: 'invalid_request_error' },
   method_not_allowed: { status: 405, type: 'invalid_request_error' },

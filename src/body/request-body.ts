@@ -59,25 +59,68 @@ export class RequestBody {
 
   /** Replaces messages of an unparsed body (index → new message), splicing their bytes in one copy. */
   replaceElements(replacements: ReadonlyMap<number, unknown>): void {
+    this.replaceElementRuns([...replacements].map(([i, value]) => ({ first: i, last: i, value })));
+  }
+
+  /**
+   * Replaces runs of consecutive messages of an unparsed body, each by one new message (a run of one replaces
+   * a message; a longer run merges several into one), splicing the bytes in one copy. Runs must not overlap.
+   */
+  replaceElementRuns(runs: ReadonlyArray<ElementRun>): void {
     const top = this.top();
-    if (this.parsed) throw new Error('replaceElements needs an unparsed body');
-    const order = [...replacements.keys()].sort((a, b) => a - b);
+    if (this.parsed) throw new Error('replaceElementRuns needs an unparsed body');
+    const elements = top.elements ?? [];
+    const order = [...runs].sort((a, b) => a.first - b.first);
+    order.forEach((r, k) => {
+      if (!elements[r.first] || !elements[r.last] || r.last < r.first) throw new Error(`no messages ${r.first}..${r.last}`);
+      if (k > 0 && order[k - 1]!.last >= r.first) throw new Error('overlapping message runs');
+    });
     const pieces: Buffer[] = [];
-    let from = 0;
     const edits: Edit[] = [];
-    for (const i of order) {
-      const span = top.elements?.[i];
-      if (!span) throw new Error(`no message ${i}`);
-      const encoded = Buffer.from(JSON.stringify(replacements.get(i)));
-      pieces.push(this.bytes.subarray(from, span.start), encoded);
-      from = span.end;
-      edits.push({ start: span.start, end: span.end, length: encoded.length });
+    let from = 0;
+    for (const r of order) {
+      const start = elements[r.first]!.start;
+      const end = elements[r.last]!.end;
+      const encoded = Buffer.from(JSON.stringify(r.value));
+      pieces.push(this.bytes.subarray(from, start), encoded);
+      from = end;
+      edits.push({ start, end, length: encoded.length });
     }
     pieces.push(this.bytes.subarray(from));
     this.bytes = Buffer.concat(pieces);
+    // A merged run becomes one element spanning the run, so the shift sees it as one replaced span.
+    for (let k = order.length - 1; k >= 0; k--) {
+      const r = order[k]!;
+      elements.splice(r.first, r.last - r.first + 1, { start: elements[r.first]!.start, end: elements[r.last]!.end });
+    }
     shiftAll(top, edits);
     this.small.clear();
     this.single.clear();
+    this.changedBytes = true;
+  }
+
+  /** Names of the top-level fields. */
+  fieldNames(): string[] {
+    return this.parsed ? Object.keys(this.parsed) : [...this.top().keys.keys()];
+  }
+
+  /** Removes a top-level field: from the object when parsed, else by cutting its member out of the bytes. */
+  deleteField(key: string): void {
+    if (this.parsed) {
+      if (key in this.parsed) {
+        delete this.parsed[key];
+        this.dirty = true;
+      }
+      return;
+    }
+    const top = this.top();
+    const span = top.keys.get(key);
+    if (!span) return;
+    const [start, end] = memberBounds(this.bytes, span);
+    this.bytes = Buffer.concat([this.bytes.subarray(0, start), this.bytes.subarray(end)]);
+    top.keys.delete(key);
+    shiftAll(top, [{ start, end, length: 0 }]);
+    this.small.delete(key);
     this.changedBytes = true;
   }
 
@@ -164,6 +207,40 @@ export class RequestBody {
     }
     return this.bytes;
   }
+}
+
+/** Consecutive messages `first..last` replaced by one new message. */
+export interface ElementRun {
+  first: number;
+  last: number;
+  value: unknown;
+}
+
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * Byte range of the member `"key": value` whose value is `span`, with one separating comma: the comma before
+ * it, or the one after it when it is the first member. The key is found by walking back from the value.
+ */
+function memberBounds(b: Buffer, span: ValueSpan): [number, number] {
+  let i = span.start - 1;
+  while (WHITESPACE.has(b[i]!)) i--;
+  i--; // the ':'
+  while (WHITESPACE.has(b[i]!)) i--;
+  // i is the key's closing quote; find its opening quote (one not escaped)
+  let open = i - 1;
+  while (open > 0 && !(b[open] === 0x22 && b[open - 1] !== 0x5c)) open--;
+  let before = open - 1;
+  while (WHITESPACE.has(b[before]!)) before--;
+  if (b[before] === 0x2c /* , */) return [before, span.end];
+  let after = span.end;
+  while (WHITESPACE.has(b[after]!)) after++;
+  if (b[after] === 0x2c) {
+    after++;
+    while (WHITESPACE.has(b[after]!)) after++;
+    return [open, after];
+  }
+  return [open, span.end];
 }
 
 /** One replaced span of the old bytes and the length of its new bytes. */

@@ -55,10 +55,16 @@ export interface RouteConfig {
   reply?: { status?: number; as?: 'text' | 'message' | 'error'; error_type?: string; text: string | string[] };
 }
 
+/** An upstream's provider profile: a bundled profile name, or the name with the operator's settings. */
+export type ProfileConfig =
+  | string
+  | { name: string; context_window?: number; max_output_tokens?: number; on_image?: string; user_id?: 'drop' | 'session' | 'keep' };
+
 /** An upstream of the rule file. */
 export interface UpstreamConfig {
   url: string;
   provider?: 'anthropic' | 'other';
+  profile?: ProfileConfig;
   auth?: 'passthrough' | { key_env: string; as?: 'x-api-key' | 'bearer' };
   model?: string;
   headers?: { add?: Record<string, string>; remove?: string[] };

@@ -65,6 +65,12 @@ export class RequestContext {
   readonly usage = new UsageTracker();
   /** Thinking blocks converted to text in this request. */
   thinkingConverted = 0;
+  /** What the upstream's provider profile changed, one line each (shown by explain). */
+  readonly profileNotes: string[] = [];
+  /** The upstream a profile moved this request away from (to one that can read its images), if any. */
+  reroutedFrom: string | undefined;
+  /** An answer a request stage made instead of the upstream (e.g. a local count_tokens estimate). */
+  localReply: { status: number; json: unknown } | undefined;
   /** Status sent to the client. */
   status = 0;
   readonly timings: Timings;

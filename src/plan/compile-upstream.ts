@@ -4,6 +4,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import { parseDuration, parseSize } from '../config/duration.js';
 import type { UpstreamConfig } from '../config/types.js';
 import { USER_FIX_STATUS } from '../errors.js';
+import { compileProfile, type CompiledProfile } from '../profiles/compile-profile.js';
+import { errorMapStage } from '../profiles/error-map.js';
+import { profileStage } from '../profiles/shape-stage.js';
 import { thinkingRecorderStage } from '../thinking/recorder-stage.js';
 import { compileTransforms } from '../transforms/registry.js';
 import { setModel } from '../transforms/simple-request.js';
@@ -31,10 +34,14 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
   if (auth.kind === 'key' && !env[auth.env]) {
     cc.warn([...path, 'auth', 'key_env'], `${auth.env} is not set: requests routed to "${name}" will get a ${USER_FIX_STATUS} error naming it until it is`);
   }
+  const profile = cfg.profile === undefined ? undefined : compileProfile(cfg.profile, cc, [...path, 'profile']);
   const requestStages = compileTransforms(cfg.request, 'request', cc, [...path, 'request']);
   if (cfg.model) requestStages.push(setModel.compile({ model: cfg.model }, cc, [...path, 'model'])!);
+  // The profile shapes the request last, once the model it goes out with is known.
+  if (profile) requestStages.push(profileStage(profile));
   const responseStages = compileTransforms(cfg.response, 'response', cc, [...path, 'response']);
-  const provider = cfg.provider ?? 'other';
+  if (profile && profile.profile.errors.length > 0) responseStages.unshift(errorMapStage(profile.profile.errors, errorTarget(name, cfg, profile)));
+  const provider = cfg.provider ?? (profile?.profile.firstParty ? 'anthropic' : 'other');
   if (provider !== 'anthropic') responseStages.unshift(thinkingRecorderStage);
   const t = { ...DEFAULT_TIMEOUTS, ...cfg.timeouts };
   const limits = { ...DEFAULT_LIMITS, ...cfg.limits };
@@ -43,6 +50,7 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
     name,
     url,
     provider,
+    profile,
     auth,
     model: cfg.model,
     addHeaders: Object.fromEntries(Object.entries(cfg.headers?.add ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
@@ -54,4 +62,10 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
     responseStages,
     agent: url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions),
   };
+}
+
+/** What the error hints of an upstream's profile may name. */
+function errorTarget(name: string, cfg: UpstreamConfig, profile: CompiledProfile): Parameters<typeof errorMapStage>[1] {
+  const keyEnv = cfg.auth && cfg.auth !== 'passthrough' ? cfg.auth.key_env : undefined;
+  return { upstream: name, provider: profile.profile.vendor, keyEnv, model: cfg.model, profile: profile.profile.name };
 }

@@ -37,6 +37,9 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
   for (const [name, u] of Object.entries(cfg.upstreams)) {
     checkUpstream(u.fallback, ['upstreams', name, 'fallback']);
     if (u.fallback === name) cc.error(['upstreams', name, 'fallback'], 'an upstream cannot be its own fallback');
+    const onImage = typeof u.profile === 'object' ? u.profile.on_image : undefined;
+    checkUpstream(onImage, ['upstreams', name, 'profile', 'on_image']);
+    if (onImage === name) cc.error(['upstreams', name, 'profile', 'on_image'], 'on_image must name another upstream');
   }
   const names = new Map<string, number>();
   const routes = cfg.routes.map((r, i) => {

@@ -3,6 +3,7 @@ import type { Agent } from 'node:http';
 import type { StickyScope } from '../config/types.js';
 import type { PriceTable } from '../metrics/prices.js';
 import type { ModelObject } from '../models/declared-models.js';
+import type { CompiledProfile } from '../profiles/compile-profile.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { Stage } from '../pipeline/stage.js';
 
@@ -32,6 +33,8 @@ export interface CompiledUpstream {
   readonly name: string;
   readonly url: URL;
   readonly provider: 'anthropic' | 'other';
+  /** The provider profile requests are shaped to, if the upstream names one. */
+  readonly profile: CompiledProfile | undefined;
   readonly auth: UpstreamAuth;
   readonly model: string | undefined;
   readonly addHeaders: Readonly<Record<string, string>>;

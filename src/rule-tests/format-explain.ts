@@ -1,6 +1,6 @@
 /** Renders a simulation as the readable report of `mmexec explain`. */
 import type { StickyScope } from '../config/types.js';
-import type { Plan } from '../plan/types.js';
+import type { CompiledUpstream, Plan } from '../plan/types.js';
 import { diffJson, formatDiff } from './json-diff.js';
 import type { Simulation, SimulationInput } from './simulate.js';
 
@@ -42,22 +42,22 @@ export function formatExplain(plan: Plan, input: SimulationInput, sim: Simulatio
   });
   out.push('');
   if (sim.error) {
-    out.push(`Gateway error: ${sim.error.status} ${sim.error.type}: ${sim.error.message}`);
+    out.push(`Gateway error: ${sim.error.status} ${sim.error.type}: ${sim.error.message}`, ...sim.profileNotes.map((n) => `  - ${n}`));
     return `${out.join('\n')}\n`;
   }
   const route = sim.route!;
   out.push(`State change: ${stateChange(plan, sim)}`);
-  if (sim.reply) {
-    out.push(`Local reply: ${sim.reply.status} (${route.reply!.as})`, `  ${sim.reply.text}`, 'No upstream is called.');
+  if (sim.reply && route.reply) {
+    out.push(`Local reply: ${sim.reply.status} (${route.reply.as})`, `  ${sim.reply.text}`, 'No upstream is called.');
     return `${out.join('\n')}\n`;
   }
   const u = sim.upstream;
   if (!u) return `${out.join('\n')}\n`;
-  const base = `${u.url.origin}${u.url.pathname.replace(/\/$/, '')}`;
-  const auth = u.auth.kind === 'key' ? `key from $${u.auth.env} as ${u.auth.as}` : 'client credentials passed through';
-  out.push(`Upstream: ${u.name} → ${input.method} ${base}${input.path}  (${auth}${u.fallback ? `, fallback ${u.fallback}` : ''})`);
-  const stages = [...route.requestStages, ...u.requestStages].map((s) => s.name);
-  out.push(`Request transforms: ${stages.length > 0 ? stages.join(', ') : 'none'}`);
+  out.push(...upstreamLines(input, sim, u));
+  if (sim.reply) {
+    out.push(`Local reply: ${sim.reply.status} ${sim.reply.text}`, 'No upstream is called.');
+    return `${out.join('\n')}\n`;
+  }
   if (!sim.changed) {
     out.push('Body: sent unchanged (the client\'s exact bytes)');
   } else {
@@ -65,4 +65,20 @@ export function formatExplain(plan: Plan, input: SimulationInput, sim: Simulatio
     out.push(`Body changes (${lines.length} line${lines.length === 1 ? '' : 's'}):`, ...lines.map((l) => `  ${l}`));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The upstream, its transforms and what its provider profile changed. */
+function upstreamLines(input: SimulationInput, sim: Simulation, u: CompiledUpstream): string[] {
+  const out: string[] = [];
+  const base = `${u.url.origin}${u.url.pathname.replace(/\/$/, '')}`;
+  const auth = u.auth.kind === 'key' ? `key from $${u.auth.env} as ${u.auth.as}` : 'client credentials passed through';
+  const moved = sim.reroutedFrom ? `, moved from ${sim.reroutedFrom} by its profile` : '';
+  out.push(`Upstream: ${u.name} → ${input.method} ${base}${input.path}  (${auth}${u.fallback ? `, fallback ${u.fallback}` : ''}${moved})`);
+  const stages = [...(sim.route?.requestStages ?? []), ...u.requestStages].map((s) => s.name);
+  out.push(`Request transforms: ${stages.length > 0 ? stages.join(', ') : 'none'}`);
+  if (u.profile || sim.profileNotes.length > 0) {
+    const name = u.profile ? `${u.profile.profile.name} (${u.profile.profile.title})` : 'none';
+    out.push(`Profile: ${name}${sim.profileNotes.length === 0 ? ': nothing to change' : ''}`, ...sim.profileNotes.map((n) => `  - ${n}`));
+  }
+  return out;
 }

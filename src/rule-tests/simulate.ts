@@ -10,7 +10,7 @@ import { NULL_RECORDER } from '../metrics/types.js';
 import { RequestContext, type Services } from '../pipeline/context.js';
 import type { MessagesBody } from '../pipeline/messages.js';
 import { userTextOf, wordsOf } from '../pipeline/user-text.js';
-import { runRequestStages } from '../pipeline/run-stages.js';
+import { runRequestStages, runUpstreamStages } from '../pipeline/run-stages.js';
 import { selectRoute, type RouteTrace } from '../pipeline/select-route.js';
 import { applySticky, loadSticky, scopeKey } from '../pipeline/sticky.js';
 import type { CompiledRoute, CompiledUpstream, Plan } from '../plan/types.js';
@@ -20,6 +20,7 @@ import { MemoryStore } from '../state/memory-store.js';
 import { StateErrors } from '../state/state-errors.js';
 import { findSession } from '../state/session-key.js';
 import { ThinkingStore } from '../thinking/thinking-store.js';
+import { filterBetas } from '../profiles/betas.js';
 
 /** One simulated request. */
 export interface SimulationInput {
@@ -56,6 +57,12 @@ export interface Simulation {
   /** The model and last user text the upstream would receive. */
   model: string | undefined;
   lastUserText: string | undefined;
+  /** What the upstream's provider profile changed, one line each. */
+  profileNotes: string[];
+  /** The upstream a profile moved the request away from (on_image), if any. */
+  reroutedFrom: string | undefined;
+  /** The anthropic-beta header the upstream would receive (undefined: none). */
+  betas: string | undefined;
 }
 
 let quietLog: Logger | undefined;
@@ -83,6 +90,7 @@ export async function simulate(plan: Plan, input: SimulationInput, env: NodeJS.P
   const out: Simulation = {
     traces: [], session: undefined, route: undefined, upstream: undefined, stickyBefore: {}, stickyAfter: {}, reply: undefined,
     error: undefined, inputBody: parseCopy(input.raw), outgoingBody: undefined, changed: false, model: undefined, lastUserText: undefined,
+    profileNotes: [], reroutedFrom: undefined, betas: undefined,
   };
   try {
     const now = performance.now();
@@ -110,8 +118,13 @@ export async function simulate(plan: Plan, input: SimulationInput, env: NodeJS.P
       return out;
     }
     ctx.upstream = out.upstream = route.upstream;
+    out.profileNotes = ctx.profileNotes;
     await runRequestStages(ctx, route.requestStages);
-    if (route.upstream) await runRequestStages(ctx, route.upstream.requestStages);
+    if (route.upstream) await runUpstreamStages(ctx);
+    out.upstream = ctx.upstream;
+    out.reroutedFrom = ctx.reroutedFrom;
+    if (ctx.localReply) out.reply = { status: ctx.localReply.status, text: JSON.stringify(ctx.localReply.json) };
+    if (ctx.upstream) out.betas = outgoingBetas(input.headers, ctx.upstream);
     out.changed = ctx.changed;
     out.outgoingBody = ctx.changed ? ctx.body : out.inputBody;
     out.model = typeof out.outgoingBody?.model === 'string' ? out.outgoingBody.model : undefined;
@@ -128,4 +141,11 @@ export async function simulate(plan: Plan, input: SimulationInput, env: NodeJS.P
 function wordsIn(body: MessagesBody | undefined): string | undefined {
   const at = body ? userTextOf(body.messages) : undefined;
   return at && wordsOf(at);
+}
+
+/** The anthropic-beta header an upstream gets: unchanged, or filtered by its profile. */
+function outgoingBetas(headers: IncomingHttpHeaders, upstream: CompiledUpstream): string | undefined {
+  const given = headers['anthropic-beta'];
+  if (upstream.profile) return filterBetas(given, upstream.profile.profile.betas).value;
+  return Array.isArray(given) ? given.join(',') : given;
 }

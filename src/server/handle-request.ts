@@ -5,7 +5,7 @@ import { debugRequest } from '../debug/debug-request.js';
 import { forwardModelList, wantsModelList } from '../models/model-list.js';
 import { asGatewayError, GatewayError } from '../errors.js';
 import { RequestContext } from '../pipeline/context.js';
-import { runRequestStages } from '../pipeline/run-stages.js';
+import { runRequestStages, runUpstreamStages } from '../pipeline/run-stages.js';
 import { selectRoute } from '../pipeline/select-route.js';
 import { applySticky, loadSticky } from '../pipeline/sticky.js';
 import { findSession } from '../state/session-key.js';
@@ -15,7 +15,7 @@ import { forward } from '../upstream/forward.js';
 import { LOOP_HEADER } from '../upstream/outgoing-headers.js';
 import type { StreamOutcome } from '../upstream/response-pipe.js';
 import type { Gateway } from './gateway.js';
-import { sendError, sendLocalReply } from './local-reply.js';
+import { sendError, sendJsonReply, sendLocalReply } from './local-reply.js';
 import { parseBody } from './parse-body.js';
 import { readBody } from './read-body.js';
 import type { RequestTarget } from './request-target.js';
@@ -71,11 +71,16 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     } else {
       ctx.upstream = ctx.team ? chooseUpstream(ctx, route.upstream!) : route.upstream!;
       await runRequestStages(ctx, route.requestStages);
-      await runRequestStages(ctx, ctx.upstream.requestStages);
+      await runUpstreamStages(ctx);
       debugRequest(ctx);
-      // A forwarded request changes sticky state only once its upstream accepted it (2xx response head).
-      outcome = wantsModelList(ctx) ? await forwardModelList(ctx, req, res) : await forward(ctx, req, res, sticky && (() => applySticky(c, sticky)));
-      ctx.status = res.statusCode;
+      if (ctx.localReply) {
+        if (sticky) await applySticky(c, sticky);
+        ctx.status = sendJsonReply(ctx, res, ctx.localReply.status, ctx.localReply.json);
+      } else {
+        // A forwarded request changes sticky state only once its upstream accepted it (2xx response head).
+        outcome = wantsModelList(ctx) ? await forwardModelList(ctx, req, res) : await forward(ctx, req, res, sticky && (() => applySticky(c, sticky)));
+        ctx.status = res.statusCode;
+      }
     }
   } catch (err) {
     outcome = 'error';

@@ -61,6 +61,14 @@ function messageEvents(ctx: RequestContext, text: string): string {
   ].join('');
 }
 
+/** Sends a JSON answer a request stage made (e.g. a count_tokens estimate) and returns its status. */
+export function sendJsonReply(ctx: RequestContext, res: ServerResponse, status: number, json: unknown): number {
+  const buf = Buffer.from(JSON.stringify(json));
+  res.writeHead(status, { 'request-id': ctx.id, 'content-type': 'application/json', 'content-length': buf.length, 'x-mmexec-reply': 'local' });
+  res.end(buf);
+  return status;
+}
+
 /** Sends a gateway-made error as Anthropic error JSON (or as an SSE error event once a stream has started). */
 export function sendError(res: ServerResponse, status: number, type: AnthropicErrorType, message: string, requestId: string, headers: Readonly<Record<string, string>> = {}): void {
   if (res.destroyed) return;

@@ -10,7 +10,7 @@ import httpProxy from 'http-proxy';
 import { GatewayError } from '../errors.js';
 import type { UpstreamErrorKind } from '../metrics/types.js';
 import type { RequestContext } from '../pipeline/context.js';
-import { responseStages, runRequestStages } from '../pipeline/run-stages.js';
+import { resetModel, responseStages, runUpstreamStages } from '../pipeline/run-stages.js';
 import type { CompiledUpstream } from '../plan/types.js';
 import { outgoingHeaders } from './outgoing-headers.js';
 import { passEncoded, sendBuffered } from './buffered-answer.js';
@@ -126,12 +126,6 @@ function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingM
   });
 }
 
-/** A fallback without a model of its own gets the client's model, not the one the failed upstream set. */
-function resetModel(ctx: RequestContext, next: CompiledUpstream): void {
-  if (next.model || ctx.requestedModel === undefined || ctx.field('model') === ctx.requestedModel) return;
-  ctx.setField('model', ctx.requestedModel);
-}
-
 /** Retryable on the fallback: the upstream failed before sending any usable answer. */
 function failedBeforeOutput(a: Attempt): boolean {
   return !a.ok || (a.upstreamRes.statusCode ?? 0) >= 500;
@@ -168,10 +162,10 @@ export async function forward(ctx: RequestContext, req: IncomingMessage, res: Se
     if (next && !tried.has(next.name) && failedBeforeOutput(a)) {
       if (a.ok) a.upstreamRes.resume();
       ctx.log.warn('upstream failed, using fallback', { request_id: ctx.id, upstream: upstream.name, fallback: next.name, reason: a.ok ? `status ${a.upstreamRes.statusCode}` : a.kind });
-      upstream = next;
       ctx.upstream = next;
       resetModel(ctx, next);
-      await runRequestStages(ctx, next.requestStages);
+      await runUpstreamStages(ctx);
+      upstream = ctx.upstream!;
       continue;
     }
     if (!a.ok) throw a.error;

@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { GatewayError } from '../errors.js';
 import type { CompiledUpstream } from '../plan/types.js';
+import { filterBetas } from '../profiles/betas.js';
 
 /** Headers that belong to one connection and are never forwarded. */
 export const HOP_BY_HOP = new Set([
@@ -61,6 +62,11 @@ export function outgoingHeaders(
     delete out.authorization;
     if (upstream.auth.as === 'bearer') out.authorization = `Bearer ${key}`;
     else out['x-api-key'] = key;
+  }
+  if (upstream.profile && upstream.profile.profile.betas !== 'all') {
+    const betas = filterBetas(incoming['anthropic-beta'], upstream.profile.profile.betas);
+    if (betas.value === undefined) delete out['anthropic-beta'];
+    else out['anthropic-beta'] = betas.value;
   }
   for (const h of upstream.removeHeaders) delete out[h];
   Object.assign(out, upstream.addHeaders);

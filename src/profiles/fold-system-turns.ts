@@ -1,0 +1,54 @@
+/**
+ * Folds `role: "system"` turns (Claude Code from 2.1.233 ends `messages` with them) into user turns: each
+ * run of consecutive user and system turns that holds a system turn becomes one user turn, so no two
+ * turns of the same role follow each other and none is empty. Tool results stay first in the merged turn,
+ * as providers require after a tool call.
+ */
+import type { ContentBlock, Message } from '../pipeline/messages.js';
+
+/** A run of messages `first..last` to be replaced by `value`. */
+export interface MessageRun {
+  first: number;
+  last: number;
+  value: Message;
+}
+
+/** The message content as blocks; a system turn's empty text is dropped. */
+function blocksOf(m: Message): ContentBlock[] {
+  if (typeof m.content === 'string') return m.content === '' ? [] : [{ type: 'text', text: m.content }];
+  if (!Array.isArray(m.content)) return [];
+  return m.content.filter((b) => !(b?.type === 'text' && b.text === '' && m.role === 'system'));
+}
+
+/** Merges a run of user and system turns into one user turn, tool results first. */
+export function mergeTurns(turns: readonly Message[]): Message {
+  const blocks = turns.flatMap(blocksOf);
+  const results = blocks.filter((b) => b?.type === 'tool_result');
+  const rest = blocks.filter((b) => b?.type !== 'tool_result');
+  const content = [...results, ...rest];
+  if (content.length === 0) content.push({ type: 'text', text: '[empty system note]' });
+  return { role: 'user', content };
+}
+
+/**
+ * The runs to merge, given the roles of all messages (`roleOf` reads one without parsing the rest, `get`
+ * parses a message) and the indexes of the system turns.
+ */
+export function foldRuns(count: number, systemTurns: readonly number[], roleOf: (i: number) => string, get: (i: number) => Message): MessageRun[] {
+  const runs: MessageRun[] = [];
+  const isFoldable = (i: number): boolean => {
+    const r = roleOf(i);
+    return r === 'user' || r === 'system';
+  };
+  for (const s of systemTurns) {
+    if (runs.length > 0 && runs[runs.length - 1]!.last >= s) continue;
+    let first = s;
+    while (first > 0 && isFoldable(first - 1)) first--;
+    let last = s;
+    while (last + 1 < count && isFoldable(last + 1)) last++;
+    const turns: Message[] = [];
+    for (let i = first; i <= last; i++) turns.push(get(i));
+    runs.push({ first, last, value: mergeTurns(turns) });
+  }
+  return runs;
+}

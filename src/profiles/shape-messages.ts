@@ -1,0 +1,111 @@
+/**
+ * Shapes the `messages` of a request to a profile with as little parsing as possible: byte searches pick
+ * the messages that may hold a system turn or a block the provider cannot take; only those (and the user
+ * turns next to a system turn) are parsed, changed and spliced back into the bytes.
+ */
+import type { RequestBody } from '../body/request-body.js';
+import type { Message } from '../pipeline/messages.js';
+import { foldRuns, type MessageRun } from './fold-system-turns.js';
+import { replaceUnsupportedBlocks, unsupportedBlockNeedles, type Replaced } from './shape-blocks.js';
+import type { ProfileRules } from './types.js';
+
+const SYSTEM_ROLE = [Buffer.from('"role":"system"'), Buffer.from('"role": "system"')];
+const ROLE_PREFIX = Buffer.from('{"role":"');
+
+/** Lazy access to the messages of a body, parsed or not. */
+class MessageView {
+  private readonly parsed = new Map<number, Message>();
+  readonly count: number;
+  constructor(private readonly body: RequestBody) {
+    this.count = body.messageCount();
+  }
+
+  /** The message's bytes, or undefined once the whole body is parsed (then every message is a candidate). */
+  bytes(i: number): Buffer | undefined {
+    return this.body.isParsed ? undefined : this.body.bytesOf(this.body.messageSpans()[i]!);
+  }
+
+  get(i: number): Message {
+    let m = this.parsed.get(i);
+    if (!m) {
+      const bytes = this.bytes(i);
+      m = bytes ? (JSON.parse(bytes.toString('utf8')) as Message) : ((this.body.json.messages as Message[])[i] as Message);
+      this.parsed.set(i, m);
+    }
+    return m;
+  }
+
+  set(i: number, m: Message): void {
+    this.parsed.set(i, m);
+  }
+
+  /** The role, read from the bytes when the message starts with it (Claude Code's order), else parsed. */
+  roleOf(i: number): string {
+    const b = this.parsed.has(i) ? undefined : this.bytes(i);
+    if (b && b.subarray(0, ROLE_PREFIX.length).equals(ROLE_PREFIX)) {
+      const end = b.indexOf(0x22, ROLE_PREFIX.length);
+      if (end > 0) return b.toString('latin1', ROLE_PREFIX.length, end);
+    }
+    const role = this.get(i)?.role;
+    return typeof role === 'string' ? role : '';
+  }
+
+  /** Indexes of the messages whose bytes contain one of the needles (all messages of a parsed body). */
+  matching(needles: readonly Buffer[]): number[] {
+    if (needles.length === 0 || this.count === 0) return [];
+    const all = [...Array(this.count).keys()];
+    if (this.body.isParsed) return all;
+    const span = this.body.span('messages');
+    const whole = span ? this.body.bytesOf(span) : undefined;
+    const present = needles.filter((n) => whole?.includes(n));
+    if (present.length === 0) return [];
+    return all.filter((i) => present.some((n) => this.bytes(i)!.includes(n)));
+  }
+}
+
+/** What shaping the messages changed, for explain. */
+export interface MessageChanges {
+  /** System turns folded into user turns. */
+  folded: number;
+  replaced: Replaced;
+}
+
+/** Shapes the messages of `body` to `rules`; returns what changed (nothing changed when both are empty). */
+export function shapeMessages(body: RequestBody, rules: ProfileRules, model: string): MessageChanges {
+  const view = new MessageView(body);
+  const replaced: Replaced = new Map();
+  const changed = new Set<number>();
+  for (const i of view.matching(unsupportedBlockNeedles(rules))) {
+    const next = replaceUnsupportedBlocks(view.get(i), rules, model, replaced);
+    if (next) {
+      view.set(i, next);
+      changed.add(i);
+    }
+  }
+  const systemTurns = rules.roles.includes('system') ? [] : view.matching(SYSTEM_ROLE).filter((i) => view.roleOf(i) === 'system');
+  const runs: MessageRun[] = foldRuns(view.count, systemTurns, (i) => view.roleOf(i), (i) => view.get(i));
+  for (const i of changed) if (!runs.some((r) => r.first <= i && i <= r.last)) runs.push({ first: i, last: i, value: view.get(i) });
+  if (runs.length > 0) apply(body, runs);
+  return { folded: systemTurns.length, replaced };
+}
+
+function apply(body: RequestBody, runs: MessageRun[]): void {
+  if (!body.isParsed) {
+    body.replaceElementRuns(runs);
+    return;
+  }
+  const messages = body.json.messages as Message[];
+  for (const r of [...runs].sort((a, b) => b.first - a.first)) messages.splice(r.first, r.last - r.first + 1, r.value);
+  body.markChanged();
+}
+
+/** True when some message holds an image or document the rules do not accept (parsing only candidates). */
+export function holdsUnreadable(body: RequestBody, rules: ProfileRules): boolean {
+  const view = new MessageView(body);
+  const needles = unsupportedBlockNeedles(rules).filter((n) => /"(image|document|base64|url|file)"/.test(n.toString()));
+  return view.matching(needles).some((i) => {
+    const replaced: Replaced = new Map();
+    replaceUnsupportedBlocks(view.get(i), rules, '', replaced);
+    return replaced.has('image') || replaced.has('document');
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * Shapes tool definitions to a profile: server tools it does not run (web search, code execution ...) are
+ * removed, and client tools lose the keys it does not take (`defer_loading`, `eager_input_streaming` ...),
+ * so deferred tools are sent as ordinary ones. The tools are parsed only when a byte search finds such a key
+ * or a server tool.
+ */
+import type { RequestBody } from '../body/request-body.js';
+import type { ProfileRules } from './types.js';
+
+/** Tool keys Anthropic defines beyond a client tool's name, description and input_schema. */
+const EXTRA_TOOL_KEYS = ['defer_loading', 'eager_input_streaming', 'strict', 'input_examples', 'allowed_callers', 'cache_control'];
+const TYPE_VALUE = Buffer.from('"type":"');
+
+type Tool = Record<string, unknown> & { name?: unknown; type?: unknown };
+
+/** A server tool's type carries a date (`web_search_20250305`); a client tool has none or `custom`. */
+const isServerTool = (t: Tool): boolean => typeof t.type === 'string' && t.type !== 'custom';
+
+/** True when a `"type":"…_YYYYMMDD"` value appears: a server tool may be present. */
+function mayHoldServerTool(bytes: Buffer): boolean {
+  for (let i = bytes.indexOf(TYPE_VALUE); i >= 0; i = bytes.indexOf(TYPE_VALUE, i + TYPE_VALUE.length)) {
+    const end = bytes.indexOf(0x22, i + TYPE_VALUE.length);
+    if (end > 0 && /_\d{8}$/.test(bytes.toString('latin1', i + TYPE_VALUE.length, end))) return true;
+  }
+  return false;
+}
+
+function needsLook(body: RequestBody, rules: ProfileRules): boolean {
+  if (body.isParsed) return true;
+  const span = body.span('tools');
+  if (!span) return false;
+  const bytes = body.bytesOf(span);
+  const keys = rules.toolKeys === 'all' ? [] : EXTRA_TOOL_KEYS.filter((k) => !(rules.toolKeys as readonly string[]).includes(k));
+  return keys.some((k) => bytes.includes(`"${k}"`)) || (rules.serverTools !== 'all' && mayHoldServerTool(bytes));
+}
+
+function serverToolAccepted(t: Tool, rules: ProfileRules): boolean {
+  return rules.serverTools === 'all' || rules.serverTools.some((p) => (t.type as string).startsWith(p));
+}
+
+/** Shapes `tools` (and a tool_choice naming a removed tool). */
+export function shapeTools(body: RequestBody, rules: ProfileRules, notes: string[]): void {
+  if ((rules.toolKeys === 'all' && rules.serverTools === 'all') || !needsLook(body, rules)) return;
+  const tools = body.field('tools');
+  if (!Array.isArray(tools)) return;
+  const removed: string[] = [];
+  const stripped = new Set<string>();
+  const next: Tool[] = [];
+  for (const t of tools as Tool[]) {
+    if (!t || typeof t !== 'object') continue;
+    if (isServerTool(t)) {
+      if (serverToolAccepted(t, rules)) next.push(t);
+      else removed.push(String(t.name ?? t.type));
+      continue;
+    }
+    if (rules.toolKeys === 'all') {
+      next.push(t);
+      continue;
+    }
+    const keys = rules.toolKeys;
+    const kept = Object.fromEntries(Object.entries(t).filter(([k]) => keys.includes(k) || (k === 'type' && t.type === 'custom')));
+    for (const k of Object.keys(t)) if (!(k in kept)) stripped.add(k);
+    next.push(kept);
+  }
+  if (removed.length === 0 && stripped.size === 0) return;
+  if (next.length === 0) body.deleteField('tools');
+  else body.setField('tools', next);
+  if (removed.length > 0) notes.push(`removed server tools the provider does not run: ${removed.join(', ')}`);
+  if (stripped.size > 0) notes.push(`removed tool keys the provider does not take: ${[...stripped].join(', ')}`);
+  const choice = body.field('tool_choice') as { type?: unknown; name?: unknown } | undefined;
+  if (next.length === 0 || (choice?.type === 'tool' && removed.includes(String(choice.name)))) {
+    if (choice !== undefined) {
+      body.deleteField('tool_choice');
+      notes.push('removed tool_choice (its tool was removed)');
+    }
+  }
+}
