@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SCHEMA_DIR } from '../config/validate.js';
+import { PROFILES } from '../profiles/registry.js';
 import { TRANSFORMS } from '../transforms/registry.js';
 
 /** The subset of JSON Schema the rule file schema uses. */
@@ -114,6 +115,7 @@ export function renderRuleDocs(schema: SchemaNode): string {
     '- [Top-level keys](#top-level-keys)',
     ...DEFINITIONS.map(([, t]) => `- [${t}](#${anchor(t)})`),
     '- [Transforms](#transforms)',
+    '- [Provider profiles](#provider-profiles)',
     '',
   ];
   section(out, 2, 'Top-level keys', schema, '');
@@ -127,6 +129,9 @@ export function renderRuleDocs(schema: SchemaNode): string {
     const params = t.paramsSchema ? code(JSON.stringify((t.paramsSchema as SchemaNode).properties ?? t.paramsSchema)) : 'none';
     out.push(`| ${code(t.name)} | ${t.phase} | ${cell(params)} | ${cell(t.description)} |`);
   }
+  out.push('', '## Provider profiles', '', 'Bundled values of `upstreams.<name>.profile` (each follows the documentation linked).', '');
+  out.push('| Name | Provider | Follows |', '| --- | --- | --- |');
+  for (const p of PROFILES.values()) out.push(`| ${code(p.name)} | ${cell(p.title)} | ${p.docs.map((d) => `<${d}>`).join(' ')} |`);
   out.push('');
   return out.join('\n');
 }

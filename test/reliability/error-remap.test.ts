@@ -34,24 +34,26 @@ const request = (stream: boolean): { body: string; headers: Record<string, strin
   headers: { 'x-api-key': 'client-key', 'anthropic-version': '2023-06-01', 'x-claude-code-session-id': `remap-${stream}` },
 });
 
-describe('minimax-error-remap in the default rules', () => {
-  // 402: what Claude Code shows once, never retries and never turns into its "/login" hint (see the transform).
-  const cases: Array<[number, number, string]> = [
-    [1008, 402, 'billing_error'],
-    [2061, 402, 'permission_error'],
-    [2013, 400, 'invalid_request_error'],
-    [1026, 400, 'invalid_request_error'],
+describe("MiniMax errors in the default rules (the minimax-m2 profile's error map)", () => {
+  // 402: what Claude Code shows once, never retries and never turns into its "/login" hint (see src/profiles/error-map.ts).
+  const cases: Array<[number, number, string, RegExp]> = [
+    [1008, 402, 'billing_error', /\(mmexec: the MiniMax account of the key in MINIMAX_API_KEY has no balance or credit left: top it up\)$/],
+    [2061, 402, 'permission_error', /does not allow the model MiniMax-M2\.7 for the key in MINIMAX_API_KEY: choose another with upstreams\.minimax\.model/],
+    [2013, 400, 'invalid_request_error', /`mmexec explain` shows what the "minimax-m2" profile sends/],
+    [1026, 400, 'invalid_request_error', /content filter/],
   ];
   for (const stream of [false, true]) {
-    for (const [code, status, type] of cases) {
-      it(`maps MiniMax ${code} sent as HTTP 500 to ${status} ${type} with the original message${stream ? ' on a streaming request' : ''}`, async () => {
+    for (const [code, status, type, hint] of cases) {
+      it(`maps MiniMax ${code} sent as HTTP 500 to ${status} ${type} naming the setting to fix${stream ? ' on a streaming request' : ''}`, async () => {
         mm.setScript({ error: minimaxError(code) });
         const r = await send(gw.url, request(stream));
         assert.equal(r.status, status);
         const e = errorOf(r.body);
         assert.equal(e.type, type);
-        assert.equal(e.message, minimaxError(code).message);
+        assert.ok(e.message.startsWith(minimaxError(code).message), e.message);
+        assert.match(e.message, hint);
         assert.equal(r.headers['x-should-retry'], 'false');
+        assert.equal(r.headers['retry-after'], undefined);
         assert.match(String(r.headers['content-type']), /application\/json/);
         assert.equal(Number(r.headers['content-length']), Buffer.byteLength(r.body));
       });
@@ -86,12 +88,30 @@ describe('minimax-error-remap in the default rules', () => {
     assert.match(e.message, /invalid API key header/);
   });
 
-  for (const code of [1002, 1000, 1024]) {
-    it(`leaves the retryable MiniMax ${code} as a 500 api_error`, async () => {
+  it('answers the rate limit 1002 as a retryable 429 with retry-after in whole seconds', async () => {
+    mm.setScript({ error: minimaxError(1002) });
+    const r = await send(gw.url, request(false));
+    assert.equal(r.status, 429);
+    assert.equal(errorOf(r.body).type, 'rate_limit_error');
+    assert.equal(r.headers['retry-after'], '5');
+    assert.equal(r.headers['x-should-retry'], undefined);
+  });
+
+  it("rounds the provider's own fractional retry-after up to whole seconds", async () => {
+    mm.setScript({ error: { ...minimaxError(1002), headers: { 'retry-after': '2.2' } } });
+    const r = await send(gw.url, request(false));
+    assert.equal(r.status, 429);
+    assert.equal(r.headers['retry-after'], '3');
+  });
+
+  for (const code of [1000, 1024]) {
+    it(`leaves the retryable MiniMax ${code} a 500 api_error, with a retry-after`, async () => {
       mm.setScript({ error: minimaxError(code) });
       const r = await send(gw.url, request(false));
       assert.equal(r.status, 500);
       assert.equal(errorOf(r.body).type, 'api_error');
+      assert.equal(errorOf(r.body).message, minimaxError(code).message);
+      assert.equal(r.headers['retry-after'], '5');
       assert.equal(r.headers['x-should-retry'], undefined);
     });
   }
