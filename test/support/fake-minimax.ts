@@ -16,6 +16,7 @@ import {
   ReplyScript,
   sendError,
   sendJson,
+  strictCheck,
   writeSse,
   type FakeUpstreamOptions,
   type MessagesBody,
@@ -47,6 +48,8 @@ export interface FakeMiniMax {
   enqueue(...replies: ScriptedReply[]): void;
   /** The parsed bodies of the Messages requests received so far. */
   messageBodies(): MessagesBody[];
+  /** Why requests were refused by the `check` contract, in order. */
+  refused: string[];
   close(): Promise<void>;
 }
 
@@ -81,6 +84,7 @@ export function minimaxError(code: number): ScriptedError {
 export async function startFakeMiniMax(opts: FakeMiniMaxOptions = {}): Promise<FakeMiniMax> {
   const basePath = (opts.basePath ?? '/anthropic').replace(/\/$/, '');
   const requests: RecordedRequest[] = [];
+  const refused: string[] = [];
   const script = new ReplyScript();
   script.set(opts.replies);
   let count = 0;
@@ -103,7 +107,7 @@ export async function startFakeMiniMax(opts: FakeMiniMaxOptions = {}): Promise<F
       sendError(res, 400, 'invalid_request_error', `${ERROR_TEXT[2013]} (2013)`, rid, {}, baseResp(2013, ERROR_TEXT[2013]));
       return;
     }
-    const invalid = invalidParams(body);
+    const invalid = invalidParams(body) ?? strictCheck(opts, rec, refused);
     if (invalid) {
       sendError(res, 400, 'invalid_request_error', `invalid params, ${invalid} (2013)`, rid, {}, baseResp(2013, `invalid params, ${invalid}`));
       return;
@@ -123,6 +127,7 @@ export async function startFakeMiniMax(opts: FakeMiniMaxOptions = {}): Promise<F
     url: origin + basePath,
     origin,
     requests,
+    refused,
     setScript: (s) => script.set(s),
     enqueue: (...r) => script.enqueue(...r),
     messageBodies: () =>

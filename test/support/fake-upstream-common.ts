@@ -140,6 +140,18 @@ export interface FakeUpstreamOptions {
   stream?: StreamControl;
   /** If set, only these credentials are accepted (others get 401). */
   acceptedKeys?: string[];
+  /**
+   * A strict fake's contract (see provider-rules.ts): the reason the provider would refuse a Messages
+   * request, or null. Refused requests are answered as the provider answers invalid parameters.
+   */
+  check?: (request: RecordedRequest) => string | null;
+}
+
+/** Runs a fake's contract check on a request; records and returns the reason it is refused, if any. */
+export function strictCheck(opts: FakeUpstreamOptions, request: RecordedRequest, refused: string[]): string | null {
+  const reason = opts.check?.(request) ?? null;
+  if (reason) refused.push(reason);
+  return reason;
 }
 
 /** Picks replies from a ReplySource: queued replies first, then the function or the fixed reply. */
