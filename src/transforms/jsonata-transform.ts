@@ -29,8 +29,9 @@ export const jsonataTransform: TransformDefinition = {
           throw new GatewayError('transform_failed', 'jsonata transform must produce a JSON object');
         }
         const body = ctx.body as Record<string, unknown>;
+        const next = { ...(result as Record<string, unknown>) }; // the result may be the body itself ("$")
         for (const key of Object.keys(body)) delete body[key];
-        Object.assign(body, result);
+        Object.assign(body, next);
         ctx.markChanged();
       },
     };

@@ -54,6 +54,11 @@ routes:
       - drop-fields: { fields: [metadata.user_id, temperature] }
       - set-fields: { fields: { max_tokens: 7, "metadata.tag": mmexec } }
       - jsonata: '$merge([$, { "top_k": $count(messages) }])'
+  - name: identity
+    when: { last_user_text: { equals: same body } }
+    upstream: a
+    request:
+      - jsonata: '$'
   - name: sticky-b
     when: { sticky: b }
     upstream: b
@@ -136,6 +141,13 @@ routes:
     assert.deepEqual(sent.metadata, { tag: 'mmexec' });
     assert.equal(sent.max_tokens, 7);
     assert.equal(sent.top_k, 1);
+  });
+
+  it('keeps the body when a jsonata expression returns it unchanged', async () => {
+    await post(`${gw.url}/v1/messages`, userBody('same body', { temperature: 0.5 }));
+    const sent = a.seen.at(-1)!.json as Record<string, unknown>;
+    assert.equal(sent.temperature, 0.5);
+    assert.deepEqual(sent.messages, userBody('same body').messages);
   });
 
   it('keeps global sticky state for every request, with or without a session', async () => {
