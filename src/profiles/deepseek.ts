@@ -1,8 +1,8 @@
 /**
  * DeepSeek's Anthropic-compatible endpoint (https://api.deepseek.com/anthropic).
  *
- * Follows https://api-docs.deepseek.com/guides/anthropic_api ("Anthropic API Compatibility Details", read
- * 2026-12-01): anthropic-beta and anthropic-version ignored; temperature [0.0, 2.0]; thinking supported
+ * Follows https://api-docs.deepseek.com/guides/anthropic_api ("Anthropic API Compatibility Details",
+ * read 2026-12-01): anthropic-beta and anthropic-version ignored; temperature [0.0, 2.0]; thinking supported
  * (budget_tokens ignored); output_config "only effort is supported"; top_k, container, mcp_servers,
  * service_tier ignored; tool keys name, input_schema, description, cache_control; claude-* model names mapped,
  * unknown other names refused with 400. https://api-docs.deepseek.com/api/create-message (read 2026-12-01)

@@ -1,8 +1,8 @@
 /**
  * Qwen on Alibaba Cloud Model Studio's Anthropic-compatible endpoint (…/apps/anthropic).
  *
- * Follows https://www.alibabacloud.com/help/doc-detail/2980295.html ("Anthropic API compatibility", read
- * 2026-12-01): `thinking: {type: enabled, budget_tokens}` on the models that think; "Qwen-Coder (thinking
+ * Follows https://www.alibabacloud.com/help/doc-detail/2980295.html ("Anthropic API compatibility",
+ * read 2026-12-01): `thinking: {type: enabled, budget_tokens}` on the models that think; "Qwen-Coder (thinking
  * not supported)" and Qwen-Max only on the preview/dated models; and
  * https://help.aliyun.com/en/model-studio/anthropic-api-messages (`thinking: {type: disabled}` accepted).
  * Silent on: images and documents on this endpoint, adaptive thinking, effort, context_management, betas,
