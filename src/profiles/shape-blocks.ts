@@ -9,21 +9,21 @@ import type { ProfileRules } from './types.js';
 
 const IMAGE_SOURCES = ['base64', 'url', 'file'];
 
-const needleCache = new WeakMap<ProfileRules, Buffer[]>();
+const deniedCache = new WeakMap<ProfileRules, ReadonlySet<string>>();
 
 /**
- * The byte patterns that mark a message as possibly holding a block the rules do not accept: the block types
- * Anthropic defines that the profile lacks, and the image sources it does not read. Cached per rules object.
+ * The `type` values that mark a block the rules do not accept: the block types Anthropic defines that the
+ * profile lacks, and the image sources it does not read. Cached per rules object.
  */
-export function unsupportedBlockNeedles(rules: ProfileRules): Buffer[] {
-  let needles = needleCache.get(rules);
-  if (!needles) {
+export function deniedTypes(rules: ProfileRules): ReadonlySet<string> {
+  let denied = deniedCache.get(rules);
+  if (!denied) {
     const types: string[] = KNOWN_BLOCKS.filter((t) => !rules.blocks.includes(t));
     if (rules.blocks.includes('image')) types.push(...IMAGE_SOURCES.filter((s) => !rules.imageSources.includes(s)));
-    needles = types.flatMap((t) => [Buffer.from(`"type":"${t}"`), Buffer.from(`"type": "${t}"`)]);
-    needleCache.set(rules, needles);
+    denied = new Set(types);
+    deniedCache.set(rules, denied);
   }
-  return needles;
+  return denied;
 }
 
 /** A short note standing for a block that cannot be sent. */

@@ -3,7 +3,7 @@
  * removes thinking and effort, caps max_tokens, clamps sampling parameters. Each field is read alone, so
  * the body is never parsed whole for this.
  */
-import type { RequestBody } from '../body/request-body.js';
+import type { FieldAccess } from './field-edits.js';
 import type { ProfileRules, SamplingRange } from './types.js';
 
 /** Smallest thinking budget Anthropic-style APIs take. */
@@ -13,7 +13,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Removes the top-level fields the profile does not list. */
-export function dropFields(body: RequestBody, rules: ProfileRules, notes: string[]): void {
+export function dropFields(body: FieldAccess, rules: ProfileRules, notes: string[]): void {
   if (rules.fields === 'all') return;
   const allowed = new Set(rules.fields);
   const gone = body.fieldNames().filter((k) => !allowed.has(k));
@@ -22,7 +22,7 @@ export function dropFields(body: RequestBody, rules: ProfileRules, notes: string
 }
 
 /** Caps max_tokens at the profile's largest output. */
-export function capMaxTokens(body: RequestBody, rules: ProfileRules, notes: string[]): void {
+export function capMaxTokens(body: FieldAccess, rules: ProfileRules, notes: string[]): void {
   const max = body.field('max_tokens');
   if (rules.maxOutputTokens === undefined || typeof max !== 'number' || max <= rules.maxOutputTokens) return;
   body.setField('max_tokens', rules.maxOutputTokens);
@@ -30,7 +30,7 @@ export function capMaxTokens(body: RequestBody, rules: ProfileRules, notes: stri
 }
 
 /** Keeps a sampling parameter inside its range (an excluded lower bound becomes the nearest accepted value). */
-export function clampSampling(body: RequestBody, key: 'temperature' | 'top_p', range: SamplingRange | 'drop' | undefined, notes: string[]): void {
+export function clampSampling(body: FieldAccess, key: 'temperature' | 'top_p', range: SamplingRange | 'drop' | undefined, notes: string[]): void {
   const v = body.field(key);
   if (range === undefined || typeof v !== 'number') return;
   if (range === 'drop') {
@@ -55,7 +55,7 @@ function budgetFor(maxTokens: unknown, wanted: unknown): number | undefined {
 }
 
 /** Maps thinking to what the profile takes; returns the thinking type sent (undefined when none). */
-export function shapeThinking(body: RequestBody, rules: ProfileRules, model: string, notes: string[]): string | undefined {
+export function shapeThinking(body: FieldAccess, rules: ProfileRules, model: string, notes: string[]): string | undefined {
   const t = body.field('thinking');
   if (t === undefined) return undefined;
   if (rules.thinking === 'keep') return isObj(t) && typeof t.type === 'string' ? t.type : undefined;
@@ -82,7 +82,7 @@ export function shapeThinking(body: RequestBody, rules: ProfileRules, model: str
   return setThinking(body, t, next, notes);
 }
 
-function setThinking(body: RequestBody, before: Obj, after: Obj, notes: string[]): string {
+function setThinking(body: FieldAccess, before: Obj, after: Obj, notes: string[]): string {
   if (JSON.stringify(before) !== JSON.stringify(after)) {
     body.setField('thinking', after);
     notes.push(`thinking ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
@@ -91,7 +91,7 @@ function setThinking(body: RequestBody, before: Obj, after: Obj, notes: string[]
 }
 
 /** Keeps only the output_config keys the profile takes, and effort only with thinking when it must. */
-export function shapeOutputConfig(body: RequestBody, rules: ProfileRules, thinkingType: string | undefined, notes: string[]): void {
+export function shapeOutputConfig(body: FieldAccess, rules: ProfileRules, thinkingType: string | undefined, notes: string[]): void {
   const oc = body.field('output_config');
   if (!isObj(oc) || (!rules.outputConfigKeys && !rules.effortNeedsThinking)) return;
   const next: Obj = {};

@@ -6,11 +6,12 @@
 import type { RequestBody } from '../body/request-body.js';
 import type { Message } from '../pipeline/messages.js';
 import { foldRuns, type MessageRun } from './fold-system-turns.js';
-import { replaceUnsupportedBlocks, unsupportedBlockNeedles, type Replaced } from './shape-blocks.js';
+import { deniedTypes, replaceUnsupportedBlocks, type Replaced } from './shape-blocks.js';
 import type { ProfileRules } from './types.js';
 
 const SYSTEM_ROLE = [Buffer.from('"role":"system"'), Buffer.from('"role": "system"')];
 const ROLE_PREFIX = Buffer.from('{"role":"');
+const TYPE_KEY = Buffer.from('"type":');
 
 /** Lazy access to the messages of a body, parsed or not. */
 class MessageView {
@@ -50,16 +51,63 @@ class MessageView {
     return typeof role === 'string' ? role : '';
   }
 
-  /** Indexes of the messages whose bytes contain one of the needles (all messages of a parsed body). */
-  matching(needles: readonly Buffer[]): number[] {
-    if (needles.length === 0 || this.count === 0) return [];
-    const all = [...Array(this.count).keys()];
-    if (this.body.isParsed) return all;
+  /**
+   * Indexes of the system turns. A message starting `{"role":"` (Claude Code's key order) is told by its
+   * first bytes; only others are searched, then parsed.
+   */
+  systemTurns(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const b = this.bytes(i);
+      const known = b && b.subarray(0, ROLE_PREFIX.length).equals(ROLE_PREFIX);
+      if (known ? this.roleOf(i) === 'system' : (!b || SYSTEM_ROLE.some((n) => b.includes(n))) && this.roleOf(i) === 'system') out.push(i);
+    }
+    return out;
+  }
+
+  /**
+   * Indexes of the messages holding a `"type": "…"` value in `denied`, found in one pass over the bytes and
+   * compared as bytes (most values, such as text or tool_use, are told apart by their length alone).
+   */
+  withTypes(denied: ReadonlySet<string>): number[] {
+    if (denied.size === 0) return [];
+    const byLength = new Map<number, Buffer[]>();
+    for (const t of denied) byLength.set(t.length, [...(byLength.get(t.length) ?? []), Buffer.from(t, 'latin1')]);
+    return this.hits((m, base, out) => {
+      for (let i = m.indexOf(TYPE_KEY); i >= 0; i = m.indexOf(TYPE_KEY, i + TYPE_KEY.length)) {
+        let start = i + TYPE_KEY.length;
+        while (m[start] === 0x20) start++;
+        if (m[start] !== 0x22) continue;
+        start++;
+        const end = m.indexOf(0x22, start);
+        if (end < 0) break;
+        const candidates = byLength.get(end - start);
+        if (candidates?.some((c) => m.compare(c, 0, c.length, start, end) === 0)) out.push(base + i);
+      }
+    });
+  }
+
+  /** Runs a byte search over the messages and maps the offsets it finds to message indexes. */
+  private hits(search: (messages: Buffer, base: number, out: number[]) => void): number[] {
+    if (this.count === 0) return [];
+    if (this.body.isParsed) return [...Array(this.count).keys()];
     const span = this.body.span('messages');
-    const whole = span ? this.body.bytesOf(span) : undefined;
-    const present = needles.filter((n) => whole?.includes(n));
-    if (present.length === 0) return [];
-    return all.filter((i) => present.some((n) => this.bytes(i)!.includes(n)));
+    if (!span) return [];
+    const offsets: number[] = [];
+    search(this.body.bytesOf(span), span.start, offsets);
+    const spans = this.body.messageSpans();
+    const found = new Set<number>();
+    for (const at of offsets) {
+      let lo = 0;
+      let hi = spans.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (spans[mid]!.start <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      found.add(lo);
+    }
+    return [...found].sort((a, b) => a - b);
   }
 }
 
@@ -75,14 +123,14 @@ export function shapeMessages(body: RequestBody, rules: ProfileRules, model: str
   const view = new MessageView(body);
   const replaced: Replaced = new Map();
   const changed = new Set<number>();
-  for (const i of view.matching(unsupportedBlockNeedles(rules))) {
+  for (const i of view.withTypes(deniedTypes(rules))) {
     const next = replaceUnsupportedBlocks(view.get(i), rules, model, replaced);
     if (next) {
       view.set(i, next);
       changed.add(i);
     }
   }
-  const systemTurns = rules.roles.includes('system') ? [] : view.matching(SYSTEM_ROLE).filter((i) => view.roleOf(i) === 'system');
+  const systemTurns = rules.roles.includes('system') ? [] : view.systemTurns();
   const runs: MessageRun[] = foldRuns(view.count, systemTurns, (i) => view.roleOf(i), (i) => view.get(i));
   for (const i of changed) if (!runs.some((r) => r.first <= i && i <= r.last)) runs.push({ first: i, last: i, value: view.get(i) });
   if (runs.length > 0) apply(body, runs);
@@ -102,8 +150,8 @@ function apply(body: RequestBody, runs: MessageRun[]): void {
 /** True when some message holds an image or document the rules do not accept (parsing only candidates). */
 export function holdsUnreadable(body: RequestBody, rules: ProfileRules): boolean {
   const view = new MessageView(body);
-  const needles = unsupportedBlockNeedles(rules).filter((n) => /"(image|document|base64|url|file)"/.test(n.toString()));
-  return view.matching(needles).some((i) => {
+  const denied = new Set([...deniedTypes(rules)].filter((t) => ['image', 'document', 'base64', 'url', 'file'].includes(t)));
+  return view.withTypes(denied).some((i) => {
     const replaced: Replaced = new Map();
     replaceUnsupportedBlocks(view.get(i), rules, '', replaced);
     return replaced.has('image') || replaced.has('document');

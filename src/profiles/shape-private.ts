@@ -2,13 +2,13 @@
  * Keeps the client's private data from third-party upstreams: metadata.user_id (Claude Code's device and
  * account ids, and the session id) and Claude Code's `x-anthropic-billing-header` system block.
  */
-import type { RequestBody } from '../body/request-body.js';
+import type { FieldAccess } from './field-edits.js';
 import type { UserIdPolicy } from './compile-profile.js';
 
 const BILLING_HEADER = 'x-anthropic-billing-header';
 
 /** Removes metadata.user_id, or keeps only the session id from it, as the policy says. */
-export function shapeUserId(body: RequestBody, policy: UserIdPolicy, notes: string[]): void {
+export function shapeUserId(body: FieldAccess, policy: UserIdPolicy, notes: string[]): void {
   if (policy === 'keep') return;
   const metadata = body.field('metadata') as Record<string, unknown> | undefined;
   if (!metadata || typeof metadata !== 'object' || metadata.user_id === undefined) return;
@@ -37,7 +37,7 @@ function sessionOf(userId: unknown): string | undefined {
 }
 
 /** Removes Claude Code's billing header block from the system prompt. */
-export function dropBillingHeader(body: RequestBody, notes: string[]): void {
+export function dropBillingHeader(body: FieldAccess, notes: string[]): void {
   const span = body.isParsed ? undefined : body.span('system');
   if (span && !body.bytesOf(span).includes(BILLING_HEADER)) return; // the common case, without parsing the prompt
   const system = body.field('system');

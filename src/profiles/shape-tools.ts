@@ -4,7 +4,7 @@
  * so deferred tools are sent as ordinary ones. The tools are parsed only when a byte search finds such a key
  * or a server tool.
  */
-import type { RequestBody } from '../body/request-body.js';
+import type { FieldAccess } from './field-edits.js';
 import type { ProfileRules } from './types.js';
 
 /** Tool keys Anthropic defines beyond a client tool's name, description and input_schema. */
@@ -25,7 +25,7 @@ function mayHoldServerTool(bytes: Buffer): boolean {
   return false;
 }
 
-function needsLook(body: RequestBody, rules: ProfileRules): boolean {
+function needsLook(body: FieldAccess, rules: ProfileRules): boolean {
   if (body.isParsed) return true;
   const span = body.span('tools');
   if (!span) return false;
@@ -39,7 +39,7 @@ function serverToolAccepted(t: Tool, rules: ProfileRules): boolean {
 }
 
 /** Shapes `tools` (and a tool_choice naming a removed tool). */
-export function shapeTools(body: RequestBody, rules: ProfileRules, notes: string[]): void {
+export function shapeTools(body: FieldAccess, rules: ProfileRules, notes: string[]): void {
   if ((rules.toolKeys === 'all' && rules.serverTools === 'all') || !needsLook(body, rules)) return;
   const tools = body.field('tools');
   if (!Array.isArray(tools)) return;

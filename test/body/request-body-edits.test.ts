@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { scanTopLevel } from '../../src/body/json-scan.js';
-import { RequestBody } from '../../src/body/request-body.js';
+import { REMOVE_FIELD, RequestBody } from '../../src/body/request-body.js';
 
 const bodyOf = (v: unknown, pretty = false): RequestBody => {
   const raw = Buffer.from(pretty ? JSON.stringify(v, null, 2) : JSON.stringify(v));
@@ -61,6 +61,33 @@ describe('RequestBody edits without a full parse', () => {
           if (gone !== undefined) delete expected[gone];
           assert.deepEqual(parsedOut(b), JSON.parse(JSON.stringify(expected)));
           assert.equal(b.messageCount(), (expected.messages as unknown[]).length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('applies several field edits in one copy, agreeing with the same edits on the object', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd', 'e'), fc.jsonValue(), { maxKeys: 5 }),
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'x', 'y'), fc.option(fc.jsonValue(), { nil: undefined })), { maxLength: 6 }),
+        fc.boolean(),
+        (extra, ops, pretty) => {
+          const value: Record<string, unknown> = JSON.parse(JSON.stringify({ ...extra, messages: [{ role: 'user', content: 'q' }], z: 1 }));
+          const b = bodyOf(value, pretty);
+          const edits = new Map<string, unknown>();
+          for (const [k, v] of ops) edits.set(k, v === undefined ? REMOVE_FIELD : v);
+          b.applyFieldEdits(edits);
+          const expected: Record<string, unknown> = { ...value };
+          for (const [k, v] of edits) {
+            if (v === REMOVE_FIELD) delete expected[k];
+            else expected[k] = JSON.parse(JSON.stringify(v ?? null));
+          }
+          assert.deepEqual(parsedOut(b), expected);
+          assert.deepEqual(b.lastMessage(), { role: 'user', content: 'q' });
+          assert.equal(b.isParsed, false);
+          for (const k of Object.keys(expected)) assert.deepEqual(b.field(k), expected[k]);
         },
       ),
       { numRuns: 300 },
