@@ -5,7 +5,10 @@
  * the bytes without a full parse.
  */
 import type { Message, MessagesBody } from '../pipeline/messages.js';
+import { memberBounds, rebuildFields, REMOVE_FIELD } from './field-splice.js';
 import { scanTopLevel, type TopLevelIndex, type ValueSpan } from './json-scan.js';
+
+export { REMOVE_FIELD };
 
 /** Created per request; never shared. */
 export class RequestBody {
@@ -140,54 +143,13 @@ export class RequestBody {
     }
     if (edits.has('messages')) throw new Error('applyFieldEdits cannot edit messages');
     const top = this.top();
-    const members = [...top.keys.entries()].sort((a, b) => a[1].start - b[1].start);
-    if (members.length === 0) {
+    if (top.keys.size === 0) {
       for (const [k, v] of edits) if (v !== REMOVE_FIELD) this.setField(k, v);
       return;
     }
-    const b = this.bytes;
-    const pieces: Buffer[] = [];
-    let pos = 0;
-    const push = (piece: Buffer): void => {
-      pieces.push(piece);
-      pos += piece.length;
-    };
-    const keys = new Map<string, ValueSpan>();
-    let elements: ValueSpan[] | undefined;
-    push(b.subarray(0, keyStart(b, members[0]![1])));
-    let first = true;
-    const sep = (): void => {
-      if (!first) push(COMMA);
-      first = false;
-    };
-    for (const [key, span] of members) {
-      const edit = edits.get(key);
-      if (edit === REMOVE_FIELD) continue;
-      sep();
-      const from = keyStart(b, span);
-      if (!edits.has(key)) {
-        const delta = pos - from;
-        push(b.subarray(from, span.end));
-        keys.set(key, { start: span.start + delta, end: span.end + delta });
-        if (key === 'messages') elements = top.elements?.map((e) => ({ start: e.start + delta, end: e.end + delta }));
-        continue;
-      }
-      push(b.subarray(from, span.start));
-      const start = pos;
-      push(Buffer.from(JSON.stringify(edit)));
-      keys.set(key, { start, end: pos });
-    }
-    for (const [key, v] of edits) {
-      if (top.keys.has(key) || v === REMOVE_FIELD) continue;
-      sep();
-      push(Buffer.from(`${JSON.stringify(key)}:`));
-      const start = pos;
-      push(Buffer.from(JSON.stringify(v)));
-      keys.set(key, { start, end: pos });
-    }
-    push(b.subarray(Math.max(...members.map(([, s]) => s.end))));
-    this.bytes = Buffer.concat(pieces, pos);
-    this.index = { keys, elements: top.keys.has('messages') ? elements : top.elements };
+    const rebuilt = rebuildFields(this.bytes, top, edits);
+    this.bytes = rebuilt.bytes;
+    this.index = rebuilt.index;
     for (const k of edits.keys()) this.small.delete(k);
     this.changedBytes = true;
   }
@@ -277,48 +239,11 @@ export class RequestBody {
   }
 }
 
-/** The value that removes a field in applyFieldEdits. */
-export const REMOVE_FIELD = Symbol('remove field');
-
-const COMMA = Buffer.from(',');
-
-/** Offset of the opening quote of the key whose value is `span` (found by walking back from the value). */
-function keyStart(b: Buffer, span: ValueSpan): number {
-  let i = span.start - 1;
-  while (WHITESPACE.has(b[i]!)) i--;
-  i--; // the ':'
-  while (WHITESPACE.has(b[i]!)) i--;
-  let open = i - 1; // i is the key's closing quote
-  while (open > 0 && !(b[open] === 0x22 && b[open - 1] !== 0x5c)) open--;
-  return open;
-}
-
 /** Consecutive messages `first..last` replaced by one new message. */
 export interface ElementRun {
   first: number;
   last: number;
   value: unknown;
-}
-
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-
-/**
- * Byte range of the member `"key": value` whose value is `span`, with one separating comma: the comma before
- * it, or the one after it when it is the first member. The key is found by walking back from the value.
- */
-function memberBounds(b: Buffer, span: ValueSpan): [number, number] {
-  const open = keyStart(b, span);
-  let before = open - 1;
-  while (WHITESPACE.has(b[before]!)) before--;
-  if (b[before] === 0x2c /* , */) return [before, span.end];
-  let after = span.end;
-  while (WHITESPACE.has(b[after]!)) after++;
-  if (b[after] === 0x2c) {
-    after++;
-    while (WHITESPACE.has(b[after]!)) after++;
-    return [open, after];
-  }
-  return [open, span.end];
 }
 
 /** One replaced span of the old bytes and the length of its new bytes. */
