@@ -13,11 +13,12 @@ export interface MessageRun {
   value: Message;
 }
 
-/** The message content as blocks; a system turn's empty text is dropped. */
+/** The message content as blocks; a system turn's blank text is dropped (providers refuse blank text). */
 function blocksOf(m: Message): ContentBlock[] {
-  if (typeof m.content === 'string') return m.content === '' ? [] : [{ type: 'text', text: m.content }];
+  const blank = (t: unknown): boolean => m.role === 'system' && typeof t === 'string' && t.trim() === '';
+  if (typeof m.content === 'string') return m.content === '' || blank(m.content) ? [] : [{ type: 'text', text: m.content }];
   if (!Array.isArray(m.content)) return [];
-  return m.content.filter((b) => !(b?.type === 'text' && b.text === '' && m.role === 'system'));
+  return m.content.filter((b) => !(b?.type === 'text' && (b.text === '' || blank(b.text))));
 }
 
 /** Merges a run of user and system turns into one user turn, tool results first. */

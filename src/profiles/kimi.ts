@@ -7,7 +7,7 @@
  * take no thinking parameter) and https://platform.kimi.ai/docs/guide/migrating-from-openai-to-kimi
  * (temperature in [0, 1]); 262,144-token context for the K2 series. Silent on: images and documents on the
  * Anthropic endpoint, adaptive thinking, effort, context_management, betas, defer_loading, server tools, max
- * output, count_tokens. Safe side: images and documents replaced, thinking removed except on k2.5+ (adaptive
+ * output, count_tokens, thinking blocks in the history (kept, as every Anthropic-compatible endpoint takes them). Safe side: images and documents replaced, thinking removed except on k2.5+ (adaptive
  * sent as enabled), max_tokens capped at 32,768 (the docs' own example), count_tokens answered locally.
  * Errors: https://platform.kimi.com/docs/api/errors and https://www.kimi.com/help/kimi-api/api-troubleshooting
  * (401 bad key, 403 insufficient balance, 400 content_filter, 429 rate limit).

@@ -194,3 +194,33 @@ describe('private data and betas', () => {
     assert.equal(beta('or'), incoming['anthropic-beta']);
   });
 });
+
+describe('folding any conversation', () => {
+  it('never leaves a system turn, two turns of one role in a row, or an empty turn, and keeps every text in order', async () => {
+    const { default: fc } = await import('fast-check');
+    const { RequestBody } = await import('../../src/body/request-body.js');
+    const { scanTopLevel } = await import('../../src/body/json-scan.js');
+    const { shapeMessages } = await import('../../src/profiles/shape-messages.js');
+    const { minimaxM2 } = await import('../../src/profiles/minimax-m2.js');
+    const turn = fc.record({ text: fc.string({ minLength: 1, maxLength: 5 }).filter((t) => t.trim() !== ''), systemsAfter: fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }) });
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }), fc.array(turn, { minLength: 1, maxLength: 8 }), (leading, turns) => {
+        const messages: Msg[] = leading.map((t) => ({ role: 'system', content: t }));
+        turns.forEach((t, i) => {
+          messages.push({ role: i % 2 === 0 ? 'user' : 'assistant', content: t.text });
+          for (const s of t.systemsAfter) messages.push({ role: 'system', content: s });
+        });
+        const raw = Buffer.from(JSON.stringify({ model: 'm', messages }));
+        const body = new RequestBody(raw, scanTopLevel(raw, 'messages'));
+        shapeMessages(body, minimaxM2, 'm');
+        const out = (JSON.parse(body.outgoing().toString('utf8')) as { messages: Msg[] }).messages;
+        const texts = (m: Msg): string[] => (typeof m.content === 'string' ? [m.content] : m.content.map((b) => String(b.text)));
+        assert.ok(out.every((m) => m.role !== 'system' && texts(m).length > 0 && texts(m).every((t) => t.trim() !== '')));
+        for (let i = 1; i < out.length; i++) assert.notEqual(out[i]!.role, out[i - 1]!.role);
+        const kept = messages.flatMap((m) => (typeof m.content === 'string' && m.content.trim() !== '' ? [m.content] : []));
+        assert.deepEqual(out.flatMap(texts).filter((t) => t !== '[empty system note]'), kept);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
