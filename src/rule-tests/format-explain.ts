@@ -62,7 +62,8 @@ export function formatExplain(plan: Plan, input: SimulationInput, sim: Simulatio
     out.push('Body: sent unchanged (the client\'s exact bytes)');
   } else {
     const lines = formatDiff(diffJson(sim.inputBody, sim.outgoingBody));
-    out.push(`Body changes (${lines.length} line${lines.length === 1 ? '' : 's'}):`, ...lines.map((l) => `  ${l}`));
+    if (lines.length === 0) out.push('Body: the same content as the client\'s, re-encoded');
+    else out.push(`Body changes (${lines.length} line${lines.length === 1 ? '' : 's'}):`, ...lines.map((l) => `  ${l}`));
   }
   return `${out.join('\n')}\n`;
 }
@@ -77,7 +78,7 @@ function upstreamLines(input: SimulationInput, sim: Simulation, u: CompiledUpstr
   const stages = [...(sim.route?.requestStages ?? []), ...u.requestStages].map((s) => s.name);
   out.push(`Request transforms: ${stages.length > 0 ? stages.join(', ') : 'none'}`);
   if (u.profile || sim.profileNotes.length > 0) {
-    const name = u.profile ? `${u.profile.profile.name} (${u.profile.profile.title})` : 'none';
+    const name = u.profile ? `${u.profile.profile.name} — ${u.profile.profile.title}` : `none on ${u.name}; changes on the way`;
     out.push(`Profile: ${name}${sim.profileNotes.length === 0 ? ': nothing to change' : ''}`, ...sim.profileNotes.map((n) => `  - ${n}`));
   }
   return out;

@@ -7,7 +7,7 @@ import { compilePlan } from '../../src/plan/compile.js';
 import { PROFILES } from '../../src/profiles/registry.js';
 import { formatExplain } from '../../src/rule-tests/format-explain.js';
 import { simulate } from '../../src/rule-tests/simulate.js';
-import { capturedRequests } from '../support/claude-code-bodies.js';
+import { builtRequests, capturedRequests } from '../support/claude-code-bodies.js';
 import { post, startTestGateway, userBody, type TestGateway } from '../support/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 import { writeRuleFile } from '../reliability/harness.js';
@@ -98,7 +98,7 @@ describe('profiles in explain', () => {
     const input = { method: 'POST', path: '/v1/messages', headers: req.headers, raw: Buffer.from(JSON.stringify(req.body)), sticky: { session: 'minimax' } };
     const text = formatExplain(plan, input, await simulate(plan, input, env));
     closePlan(plan);
-    assert.match(text, /Profile: minimax-m2 \(MiniMax M2\.x/);
+    assert.match(text, /Profile: minimax-m2 — MiniMax M2\.x/);
     for (const note of [
       'folded 3 system turns into the adjacent user turn',
       'removed fields the provider does not take: context_management, output_config',
@@ -108,6 +108,21 @@ describe('profiles in explain', () => {
       'removed the x-anthropic-billing-header system block',
       'anthropic-beta: removed claude-code-20250219',
     ]) assert.ok(text.includes(`  - ${note}`), `missing "${note}" in:\n${text}`);
+  });
+});
+
+describe('profiles in explain: on_image', () => {
+  it('shows the request moved to the upstream that reads its images', async () => {
+    const env = { MMEXEC_HOME: '/tmp/mmexec-profile-explain', DEEPSEEK_API_KEY: 'k' };
+    const plan = compilePlan(loadConfig('examples/providers/deepseek.yaml', { env }), env).plan;
+    const req = builtRequests()[0]!;
+    const input = { method: 'POST', path: '/v1/messages', headers: req.headers, raw: Buffer.from(JSON.stringify(req.body)), sticky: { session: 'deepseek' }, session: 's1' };
+    const sim = await simulate(plan, input, env);
+    const text = formatExplain(plan, input, sim);
+    closePlan(plan);
+    assert.equal(sim.upstream?.name, 'anthropic');
+    assert.match(text, /Upstream: anthropic → .*moved from deepseek by its profile/);
+    assert.match(text, /- sent to upstream "anthropic" \(profile\.on_image\): the request holds images or documents deepseek cannot read/);
   });
 });
 
