@@ -25,7 +25,7 @@ describe("each profile maps its provider's failures", () => {
   });
 
   const cases: Array<[Name, ScriptedError, number, string, RegExp | undefined]> = [
-    ['deepseek', { status: 401, type: 'authentication_error', message: 'Authentication Fails' }, 403, 'permission_error', /refused the key in \$DEEPSEEK_KEY: check it \(upstreams\.deepseek\.auth\)/],
+    ['deepseek', { status: 401, type: 'authentication_error', message: 'Authentication Fails' }, 402, 'authentication_error', /^DeepSeek rejected the key in DEEPSEEK_KEY \(Authentication Fails\)\. Set a valid DeepSeek key in DEEPSEEK_KEY/],
     ['deepseek', { status: 402, type: 'invalid_request_error', message: 'Insufficient Balance' }, 402, 'billing_error', /has no balance or credit left/],
     ['deepseek', { status: 422, type: 'invalid_request_error', message: 'Invalid Parameters' }, 400, 'invalid_request_error', /"deepseek" profile/],
     ['kimi', { status: 403, type: 'exceeded_current_quota_error', message: 'insufficient balance' }, 402, 'billing_error', /MOONSHOT|KIMI_KEY/],
@@ -45,7 +45,7 @@ describe("each profile maps its provider's failures", () => {
       assert.equal(r.status, status, r.text);
       const e = (r.json as { error: { type: string; message: string } }).error;
       assert.equal(e.type, type);
-      assert.ok(e.message.startsWith(error.message), e.message);
+      assert.ok(e.message.includes(error.message), e.message);
       if (hint) {
         assert.match(e.message, hint);
         assert.equal(r.headers.get('x-should-retry'), 'false');

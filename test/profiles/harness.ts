@@ -8,6 +8,7 @@ import { compilePlan } from '../../src/plan/compile.js';
 import type { Plan } from '../../src/plan/types.js';
 import { parseBody } from '../../src/server/parse-body.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
+import { StateErrors } from '../../src/state/state-errors.js';
 import { ThinkingStore } from '../../src/thinking/thinking-store.js';
 import { ruleFile, writeRuleFile, type UpstreamSpec } from '../reliability/harness.js';
 
@@ -24,7 +25,8 @@ export function closePlan(plan: Plan): void {
 
 const services = (): Services => {
   const store = new MemoryStore();
-  return { store, thinking: new ThinkingStore(store, 60, () => {}), recorder: NULL_RECORDER, log: createLogger({ silent: true }), instanceId: 'test', env: {} };
+  const log = createLogger({ silent: true });
+  return { store, stateErrors: new StateErrors(NULL_RECORDER, log), thinking: new ThinkingStore(store, 60, () => {}), recorder: NULL_RECORDER, log, instanceId: 'test', env: {} };
 };
 
 /** The context after `upstream`'s stages ran on `body`, and the body it would send (parsed). */

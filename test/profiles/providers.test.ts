@@ -36,7 +36,14 @@ const CASES: Case[] = [
   { profile: 'openrouter', config: 'examples/providers/openrouter.yaml', env: 'OPENROUTER', basePath: '/api' },
 ];
 
-const messagesRequests = (): ClaudeCodeRequest[] => [...capturedRequests(), ...builtRequests()].filter((r) => r.path.startsWith('/v1/messages?') || r.path === '/v1/messages');
+/**
+ * The Messages requests, with the toggle words some captures typed (mmstatus, mmrelease, mmexec) replaced:
+ * the rules would answer or release those, and here every request is to reach the provider.
+ */
+const messagesRequests = (): ClaudeCodeRequest[] =>
+  [...capturedRequests(), ...builtRequests()]
+    .filter((r) => r.path.startsWith('/v1/messages?') || r.path === '/v1/messages')
+    .map((r) => ({ ...r, body: JSON.parse(JSON.stringify(r.body).replace(/mm(status|release|exec)\b/g, 'hello')) as Record<string, unknown> }));
 type Body = { messages: Array<{ role: string; content: unknown }>; metadata?: { user_id?: unknown }; system?: unknown };
 
 for (const c of CASES) {
