@@ -9,29 +9,30 @@ import type { ProfileRules } from './types.js';
 
 /** Tool keys Anthropic defines beyond a client tool's name, description and input_schema. */
 const EXTRA_TOOL_KEYS = ['defer_loading', 'eager_input_streaming', 'strict', 'input_examples', 'allowed_callers', 'cache_control'];
-const TYPE_VALUE = Buffer.from('"type":"');
 
 type Tool = Record<string, unknown> & { name?: unknown; type?: unknown };
 
 /** A server tool's type carries a date (`web_search_20250305`); a client tool has none or `custom`. */
 const isServerTool = (t: Tool): boolean => typeof t.type === 'string' && t.type !== 'custom';
 
-/** True when a `"type":"…_YYYYMMDD"` value appears: a server tool may be present. */
-function mayHoldServerTool(bytes: Buffer): boolean {
-  for (let i = bytes.indexOf(TYPE_VALUE); i >= 0; i = bytes.indexOf(TYPE_VALUE, i + TYPE_VALUE.length)) {
-    const end = bytes.indexOf(0x22, i + TYPE_VALUE.length);
-    if (end > 0 && /_\d{8}$/.test(bytes.toString('latin1', i + TYPE_VALUE.length, end))) return true;
-  }
-  return false;
+const lookCache = new WeakMap<ProfileRules, RegExp | undefined>();
+
+/** One pattern for the keys the rules do not take and (unless all are run) a dated server tool type. */
+function lookFor(rules: ProfileRules): RegExp | undefined {
+  if (lookCache.has(rules)) return lookCache.get(rules);
+  const keys = rules.toolKeys === 'all' ? [] : EXTRA_TOOL_KEYS.filter((k) => !(rules.toolKeys as readonly string[]).includes(k));
+  const parts = [...keys.map((k) => `"${k}"`), ...(rules.serverTools === 'all' ? [] : ['_\\d{8}"'])];
+  const re = parts.length > 0 ? new RegExp(parts.join('|')) : undefined;
+  lookCache.set(rules, re);
+  return re;
 }
 
+/** Whether the tools may need a change: one regular-expression pass over their bytes, no parse. */
 function needsLook(body: FieldAccess, rules: ProfileRules): boolean {
   if (body.isParsed) return true;
   const span = body.span('tools');
-  if (!span) return false;
-  const bytes = body.bytesOf(span);
-  const keys = rules.toolKeys === 'all' ? [] : EXTRA_TOOL_KEYS.filter((k) => !(rules.toolKeys as readonly string[]).includes(k));
-  return keys.some((k) => bytes.includes(`"${k}"`)) || (rules.serverTools !== 'all' && mayHoldServerTool(bytes));
+  const re = lookFor(rules);
+  return span !== undefined && re !== undefined && re.test(body.bytesOf(span).toString('latin1'));
 }
 
 function serverToolAccepted(t: Tool, rules: ProfileRules): boolean {
