@@ -37,7 +37,7 @@ export class FieldEdits implements FieldAccess {
   }
 
   deleteField(key: string): void {
-    if (this.field(key) !== undefined || this.body.fieldNames().includes(key)) this.edits.set(key, REMOVE_FIELD);
+    if (this.fieldNames().includes(key)) this.edits.set(key, REMOVE_FIELD); // by name: the value is never parsed
   }
 
   fieldNames(): string[] {
