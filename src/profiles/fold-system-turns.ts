@@ -21,12 +21,23 @@ function blocksOf(m: Message): ContentBlock[] {
   return m.content.filter((b) => !(b?.type === 'text' && (b.text === '' || blank(b.text))));
 }
 
-/** Merges a run of user and system turns into one user turn, tool results first. */
+/** A system turn's text as Claude Code marks its own context inside user turns. */
+function asReminder(b: ContentBlock): ContentBlock {
+  if (b?.type !== 'text' || typeof b.text !== 'string' || b.text.trimStart().startsWith('<system-reminder>')) return b;
+  return { ...b, text: `<system-reminder>\n${b.text}\n</system-reminder>` };
+}
+
+/**
+ * Merges a run of user and system turns into one user turn: tool results first, then the system turns'
+ * text as `<system-reminder>` blocks, then the user's blocks, so the user's words stay last, where Claude
+ * Code itself puts them (it places its reminders before the typed text when it sends no system turns).
+ */
 export function mergeTurns(turns: readonly Message[]): Message {
-  const blocks = turns.flatMap(blocksOf);
-  const results = blocks.filter((b) => b?.type === 'tool_result');
-  const rest = blocks.filter((b) => b?.type !== 'tool_result');
-  const content = [...results, ...rest];
+  const blocks = turns.flatMap((m) => (m.role === 'system' ? blocksOf(m).map(asReminder) : blocksOf(m)).map((b) => ({ b, system: m.role === 'system' })));
+  const results = blocks.filter(({ b }) => b?.type === 'tool_result').map(({ b }) => b);
+  const system = blocks.filter(({ b, system }) => system && b?.type !== 'tool_result').map(({ b }) => b);
+  const user = blocks.filter(({ b, system }) => !system && b?.type !== 'tool_result').map(({ b }) => b);
+  const content = [...results, ...system, ...user];
   if (content.length === 0) content.push({ type: 'text', text: '[empty system note]' });
   return { role: 'user', content };
 }

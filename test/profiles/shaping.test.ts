@@ -30,7 +30,7 @@ describe('system turns', () => {
     const messages = sent.messages as Msg[];
     assert.deepEqual(messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant', 'user']);
     assert.equal((messages[2]!.content as Array<{ type: string }>)[0]!.type, 'tool_result');
-    assert.match(JSON.stringify(messages[4]!.content), /after the loop.*<total_tokens>15000000 tokens left/);
+    assert.match(JSON.stringify(messages[4]!.content), /<system-reminder>\\n<total_tokens>15000000 tokens left.*after the loop/, "the system text comes as a reminder before the user's words");
     assert.ok(ctx.profileNotes.includes('folded 3 system turns into the adjacent user turn'), ctx.profileNotes.join('\n'));
     assert.equal(ctx.payload?.isParsed, false, 'only the messages around the system turns were parsed');
   });
@@ -38,7 +38,7 @@ describe('system turns', () => {
   it('makes a system turn between two assistant turns a user turn of its own and never leaves content empty', async () => {
     const body = { model: 'x', max_tokens: 10, messages: [user('hi'), { role: 'assistant', content: 'a' }, { role: 'system', content: '' }, { role: 'assistant', content: 'b' }, { role: 'system', content: 'note' }] };
     const { sent } = await shape(plan, 'mm', body);
-    assert.deepEqual(sent.messages, [user('hi'), { role: 'assistant', content: 'a' }, user([{ type: 'text', text: '[empty system note]' }]), { role: 'assistant', content: 'b' }, user([{ type: 'text', text: 'note' }])]);
+    assert.deepEqual(sent.messages, [user('hi'), { role: 'assistant', content: 'a' }, user([{ type: 'text', text: '[empty system note]' }]), { role: 'assistant', content: 'b' }, user([{ type: 'text', text: '<system-reminder>\nnote\n</system-reminder>' }])]);
   });
 
   it('keeps system turns for Anthropic, which takes them', async () => {
@@ -73,7 +73,7 @@ describe('what is not parsed', () => {
     history.push(user('last'), { role: 'system', content: 'reminder' });
     const { ctx, sent } = await shape(plan, 'mm', { model: 'claude-opus-4-8', max_tokens: 64000, messages: history });
     assert.equal(ctx.payload?.isParsed, false);
-    assert.deepEqual((sent.messages as Msg[]).at(-1), user([{ type: 'text', text: 'last' }, { type: 'text', text: 'reminder' }]));
+    assert.deepEqual((sent.messages as Msg[]).at(-1), user([{ type: 'text', text: '<system-reminder>\nreminder\n</system-reminder>' }, { type: 'text', text: 'last' }]));
     assert.equal((sent.messages as Msg[]).length, 401);
   });
 });
@@ -196,7 +196,7 @@ describe('private data and betas', () => {
 });
 
 describe('folding any conversation', () => {
-  it('never leaves a system turn, two turns of one role in a row, or an empty turn, and keeps every text in order', async () => {
+  it('never leaves a system turn, two turns of one role in a row, or an empty turn, and keeps every text, and the user and assistant texts in order', async () => {
     const { default: fc } = await import('fast-check');
     const { RequestBody } = await import('../../src/body/request-body.js');
     const { scanTopLevel } = await import('../../src/body/json-scan.js');
@@ -218,7 +218,11 @@ describe('folding any conversation', () => {
         assert.ok(out.every((m) => m.role !== 'system' && texts(m).length > 0 && texts(m).every((t) => t.trim() !== '')));
         for (let i = 1; i < out.length; i++) assert.notEqual(out[i]!.role, out[i - 1]!.role);
         const kept = messages.flatMap((m) => (typeof m.content === 'string' && m.content.trim() !== '' ? [m.content] : []));
-        assert.deepEqual(out.flatMap(texts).filter((t) => t !== '[empty system note]'), kept);
+        const unwrap = (t: string): string => t.replace(/^<system-reminder>\n([\s\S]*)\n<\/system-reminder>$/, '$1');
+        const sent = out.flatMap(texts).filter((t) => t !== '[empty system note]');
+        assert.deepEqual(sent.map(unwrap).sort(), [...kept].sort(), 'every text is kept');
+        const spoken = messages.filter((m) => m.role !== 'system').map((m) => String(m.content));
+        assert.deepEqual(sent.filter((t) => !t.startsWith('<system-reminder>')), spoken, 'user and assistant texts keep their order');
       }),
       { numRuns: 400 },
     );
