@@ -44,13 +44,13 @@ describe('classic rules with current Claude Code request shapes', () => {
     const r = await postMessages(s.gateway.url, sent, fresh());
     assert.equal(r.status, 200);
     const got = s.minimax.messageBodies().at(-1)!;
-    // MiniMax takes no system turns: its profile folds them into the user turn, after the words typed.
+    // MiniMax takes no system turns: its profile folds them into the user turn as reminders, before the words typed.
     assert.equal(got.messages.length, 1);
     assert.deepEqual(got.messages[0]!.content, [
+      { type: 'text', text: '<system-reminder>\n<total_tokens>990000 tokens left</total_tokens>\n</system-reminder>' },
+      { type: 'text', text: '<system-reminder>\n# Environment\nWorking directory: /tmp/x\n</system-reminder>' },
       REMINDER,
       { type: 'text', text: 'refactor the module' },
-      { type: 'text', text: '<total_tokens>990000 tokens left</total_tokens>' },
-      { type: 'text', text: '# Environment\nWorking directory: /tmp/x' },
     ]);
   });
 
