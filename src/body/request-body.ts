@@ -55,6 +55,19 @@ export class RequestBody {
     return this.top().elements ?? [];
   }
 
+  /** Index of the message whose span holds byte `offset` of the body (the scan's spans are sorted). */
+  messageAt(offset: number): number {
+    const spans = this.messageSpans();
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (spans[mid]!.start <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   /** The bytes of a span of the current body. */
   bytesOf(span: ValueSpan): Buffer {
     return this.bytes.subarray(span.start, span.end);

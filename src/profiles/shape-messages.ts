@@ -95,18 +95,7 @@ class MessageView {
     if (!span) return [];
     const offsets: number[] = [];
     search(this.body.bytesOf(span), span.start, offsets);
-    const spans = this.body.messageSpans();
-    const found = new Set<number>();
-    for (const at of offsets) {
-      let lo = 0;
-      let hi = spans.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (spans[mid]!.start <= at) lo = mid;
-        else hi = mid - 1;
-      }
-      found.add(lo);
-    }
+    const found = new Set(offsets.map((at) => this.body.messageAt(at)));
     return [...found].sort((a, b) => a - b);
   }
 }

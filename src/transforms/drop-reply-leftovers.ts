@@ -43,21 +43,10 @@ function withoutLeftovers(m: Message, words: ReadonlySet<string>): Message | und
 function candidates(body: RequestBody, needles: readonly Buffer[]): Set<number> {
   const found = new Set<number>();
   const all = body.span('messages');
-  const spans = body.messageSpans();
-  if (!all || spans.length === 0) return found;
+  if (!all || body.messageSpans().length === 0) return found;
   const bytes = body.bytesOf(all);
   for (const needle of needles) {
-    for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + needle.length)) {
-      const at = all.start + i;
-      let lo = 0;
-      let hi = spans.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (spans[mid]!.start <= at) lo = mid;
-        else hi = mid - 1;
-      }
-      found.add(lo);
-    }
+    for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + needle.length)) found.add(body.messageAt(all.start + i));
   }
   return found;
 }
