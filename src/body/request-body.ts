@@ -68,6 +68,18 @@ export class RequestBody {
     return lo;
   }
 
+  /** Indexes, in order, of the messages whose bytes contain one of the needles (a search over the messages' bytes). */
+  messagesHolding(needles: readonly Buffer[]): number[] {
+    const all = this.top().keys.get('messages');
+    if (!all || this.messageSpans().length === 0) return [];
+    const bytes = this.bytesOf(all);
+    const found = new Set<number>();
+    for (const needle of needles) {
+      for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + needle.length)) found.add(this.messageAt(all.start + i));
+    }
+    return [...found].sort((a, b) => a - b);
+  }
+
   /** The bytes of a span of the current body. */
   bytesOf(span: ValueSpan): Buffer {
     return this.bytes.subarray(span.start, span.end);

@@ -6,7 +6,6 @@
  */
 import type { LoadedConfig } from '../config/load.js';
 import type { ConditionConfig } from '../config/types.js';
-import type { RequestBody } from '../body/request-body.js';
 import type { ContentBlock, Message } from '../pipeline/messages.js';
 import type { TransformDefinition } from './transform.js';
 
@@ -39,18 +38,6 @@ function withoutLeftovers(m: Message, words: ReadonlySet<string>): Message | und
   return { ...m, content: kept };
 }
 
-/** Indexes of the messages whose bytes contain one of the needles. */
-function candidates(body: RequestBody, needles: readonly Buffer[]): Set<number> {
-  const found = new Set<number>();
-  const all = body.span('messages');
-  if (!all || body.messageSpans().length === 0) return found;
-  const bytes = body.bytesOf(all);
-  for (const needle of needles) {
-    for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + needle.length)) found.add(body.messageAt(all.start + i));
-  }
-  return found;
-}
-
 /** Drops the toggle words Claude Code merges into the message after a failed turn. */
 export const dropReplyLeftovers: TransformDefinition = {
   name: 'drop-reply-leftovers',
@@ -79,7 +66,7 @@ export const dropReplyLeftovers: TransformDefinition = {
           return;
         }
         const changes = new Map<number, Message>();
-        for (const i of candidates(payload, needles)) {
+        for (const i of payload.messagesHolding(needles)) {
           const m = payload.message(i);
           const next = m && withoutLeftovers(m, words);
           if (next) changes.set(i, next);

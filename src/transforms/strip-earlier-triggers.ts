@@ -9,7 +9,6 @@
  */
 import type { LoadedConfig } from '../config/load.js';
 import type { TextMatchConfig } from '../config/types.js';
-import type { RequestBody } from '../body/request-body.js';
 import type { Message } from '../pipeline/messages.js';
 import { replaceAt, userTextIn, wordsOf } from '../pipeline/user-text.js';
 import { compileTextMatch, type TextMatcher } from '../plan/text-match.js';
@@ -41,16 +40,6 @@ export function literalOf(m: TextMatchConfig): string | undefined {
   if (!lead) return undefined;
   const word = lead[2] ? lead[1]!.slice(0, -1) : lead[1]!;
   return word.length >= 3 ? word : undefined;
-}
-
-/** Indexes of the messages whose bytes hold one of the needles (all of them when there are none). */
-function candidates(body: RequestBody, needles: readonly Buffer[] | undefined): number[] {
-  const spans = body.messageSpans();
-  if (!needles) return spans.map((_, i) => i);
-  return spans.flatMap((span, i) => {
-    const bytes = body.bytesOf(span);
-    return needles.some((n) => bytes.includes(n)) ? [i] : [];
-  });
 }
 
 /** The message with its trigger stripped, or undefined when its words hold none. */
@@ -92,7 +81,7 @@ export const stripEarlierTriggers: TransformDefinition = {
           return;
         }
         const changes = new Map<number, Message>();
-        for (const i of candidates(payload, needles)) {
+        for (const i of needles ? payload.messagesHolding(needles) : payload.messageSpans().map((_, k) => k)) {
           const m = i === current ? undefined : payload.message(i);
           const next = m && strippedMessage(m, i, matchers, false);
           if (next) changes.set(i, next);
