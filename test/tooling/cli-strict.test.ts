@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ROOT, runCli, type CliResult } from './cli.js';
+import { ROOT, runCli, type CliResult } from '../support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mmexec-cli-strict-'));
 const env = { MMEXEC_HOME: join(dir, 'home'), DEBUG: '' };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { renderBundledRuleDocs, renderRuleDocs } from '../../src/docs/rule-docs.js';
-import { ROOT } from './cli.js';
+import { ROOT } from '../support/run-cli.js';
 
 describe('rule language reference', () => {
   it('matches what npm run docs generates from the schema', () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { startFakeMiniMax, type FakeMiniMax } from '../support/fake-minimax.js';
 import { freePort } from '../support/free-port.js';
-import { runCli, type CliResult } from './cli.js';
+import { runCli, type CliResult } from '../support/run-cli.js';
 
 const GOOD = 'doctor-good-key';
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadDotEnv } from '../../src/config/dotenv.js';
 import { freePort } from '../support/free-port.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { ROOT, runCli } from './cli.js';
+import { ROOT, runCli } from '../support/run-cli.js';
 
 /** A rule file that is valid only when DOTENV_PORT is set, with one rule test beside it. */
 const CONFIG = 'version: 1\nserver: { port: "${DOTENV_PORT}" }\nstate: { store: memory }\nupstreams:\n  a: { url: "http://127.0.0.1:9" }\nroutes:\n  - { name: all, upstream: a }\n';

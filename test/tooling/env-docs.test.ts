@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT } from './cli.js';
+import { ROOT } from '../support/run-cli.js';
 
 const README = readFileSync(`${ROOT}README.md`, 'utf8');
 

@@ -10,7 +10,7 @@ import { formatExplain } from '../../src/rule-tests/format-explain.js';
 import { simulate, type SimulationInput } from '../../src/rule-tests/simulate.js';
 import { capturedBodyPath } from '../support/claude-code-fixtures.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
-import { ROOT, runCli } from './cli.js';
+import { ROOT, runCli } from '../support/run-cli.js';
 
 const FIXTURE = capturedBodyPath('second-turn-to-anthropic');
 

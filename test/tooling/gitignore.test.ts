@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { ROOT } from './cli.js';
+import { ROOT } from '../support/run-cli.js';
 
 /** start.sh's PID and log files, `.env`, and the DEBUG=2 body dumps. */
 const WRITTEN = ['mmexec.pid', 'mmexec.log', '.env', 'logs/req_1.json'];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { targetForConfig, targetForFile } from '../../src/rule-tests/collect.js';
 import { runTarget } from '../../src/rule-tests/run.js';
-import { ROOT, runCli } from './cli.js';
+import { ROOT, runCli } from '../support/run-cli.js';
 
 const env = { ...process.env, MMEXEC_HOME: join(tmpdir(), 'mmexec-rule-tests') };
 const dir = mkdtempSync(join(tmpdir(), 'mmexec-rule-tests-'));

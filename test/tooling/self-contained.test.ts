@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT } from './cli.js';
+import { ROOT } from '../support/run-cli.js';
 
 const SCANNED = ['src', 'test', 'bench', 'scripts', 'bin'];
 const EXTENSIONS = /\.(ts|mts|js|mjs|cjs|json|ya?ml|sh)$/;

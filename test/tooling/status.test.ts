@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { StatusReport } from '../../src/server/status.js';
 import { post, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
-import { runCli } from './cli.js';
+import { runCli } from '../support/run-cli.js';
 
 const TOKEN = 'status-token';
 
