@@ -12,7 +12,7 @@ export interface SseEvent {
   data: string;
 }
 
-/** Reads a fixture file from test/metrics/fixtures. */
+/** Reads a fixture file from test/fixtures/metrics. */
 export function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/metrics/${name}`, import.meta.url), 'utf8');
 }

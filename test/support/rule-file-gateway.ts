@@ -1,5 +1,5 @@
 /**
- * Shared setup for the reliability tests: a gateway in-process in front of loopback upstreams, built from a
+ * A gateway in-process in front of loopback upstreams, built from a
  * small rule file, plus raw upstreams whose faults a test scripts directly.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

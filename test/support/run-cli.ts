@@ -1,4 +1,4 @@
-/** Runs the mmexec CLI in a child process for tooling tests. */
+/** Runs the mmexec CLI in a child process, for the tooling and config tests. */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

@@ -3,7 +3,7 @@
  * upstream on 127.0.0.1 and writes every request, cut down (see cut.ts), to
  * test/fixtures/claude-code/<version>/<scenario>.json.
  *
- *   node --import tsx test/claude-code/capture.ts [--version 2.1.332] [--scenario tool-loop] [--raw DIR]
+ *   node --import tsx test/scenarios/claude-code/capture.ts [--version 2.1.332] [--scenario tool-loop] [--raw DIR]
  *
  * `--raw DIR` also writes the uncut requests there (never commit those: they are large).
  */
