@@ -8,11 +8,16 @@ import type { Logger } from '../log.js';
 import type { StoreHealthSink } from './state-errors.js';
 import type { StateNamespace, StateStore } from './store.js';
 
-/** Adds to a counter and sets its TTL only when the key has none yet (i.e. from its creation), atomically. */
+/** Adds to a counter and sets its TTL (ms) only when the key has none yet (i.e. from its creation), atomically. */
 const INCR_SCRIPT = `
 local v = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
-if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return v`;
+
+/** A TTL in seconds as whole milliseconds (at least 1): durations such as `1500ms` keep their fraction. */
+function ttlMs(ttlSeconds: number): number {
+  return Math.max(1, Math.ceil(ttlSeconds * 1000));
+}
 
 /** How long a call made before the first connection waits for it (startup only). */
 const FIRST_CONNECT_WAIT_MS = 2000;
@@ -104,7 +109,7 @@ export class RedisStore implements StateStore {
 
   async set(ns: StateNamespace, key: string, value: string, ttlSeconds = 0): Promise<void> {
     const r = await this.ready();
-    if (ttlSeconds > 0) await r.set(this.k(ns, key), value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+    if (ttlSeconds > 0) await r.set(this.k(ns, key), value, 'PX', ttlMs(ttlSeconds));
     else await r.set(this.k(ns, key), value);
   }
 
@@ -120,7 +125,7 @@ export class RedisStore implements StateStore {
 
   async incrBy(ns: StateNamespace, key: string, amount: number, ttlSeconds: number): Promise<number> {
     const r = (await this.ready()) as Redis & { mmexecIncr(key: string, amount: string, ttl: number): Promise<string> };
-    return Number(await r.mmexecIncr(this.k(ns, key), String(amount), Math.max(1, Math.ceil(ttlSeconds))));
+    return Number(await r.mmexecIncr(this.k(ns, key), String(amount), ttlMs(ttlSeconds)));
   }
 
   async countByValue(ns: StateNamespace): Promise<Record<string, number>> {

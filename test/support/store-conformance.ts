@@ -56,6 +56,17 @@ export function storeConformance(name: string, open: () => Promise<StoreUnderTes
       assert.equal(await s.get('sticky:session', 'later'), 'b', 'a longer TTL still holds');
     });
 
+    // TTLs come from durations such as `sticky_ttl: 1500ms`, so a TTL in seconds may have a fraction.
+    test('expires values and counters after a TTL with a fraction of a second', async (s, advance) => {
+      await s.set('sticky:session', 'short', 'minimax', 0.2);
+      await s.incrBy('budget', 'short', 3, 0.2);
+      await s.set('sticky:session', 'long', 'minimax', 60);
+      await advance(600);
+      assert.equal(await s.get('sticky:session', 'short'), undefined, 'a 200 ms TTL is over after 600 ms');
+      assert.equal(await s.incrBy('budget', 'short', 1, 60), 1, 'the 200 ms counter starts again');
+      assert.equal(await s.get('sticky:session', 'long'), 'minimax');
+    });
+
     test('answers hasMany in order', async (s) => {
       await s.set('thinking', 'a'.repeat(64), '1', 60);
       await s.set('thinking', 'c'.repeat(64), '1', 60);
