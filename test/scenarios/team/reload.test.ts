@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { reload } from '../../../src/server/lifecycle.js';
 import { watchConfig } from '../../../src/team/config-watch.js';
 import { ask, CLASSIC_RULES, clientHeaders, health, metric, startTeam, userBody, type TeamSetup } from '../../support/team-gateway.js';
@@ -26,11 +26,12 @@ routes:
 const INVALID = config('broken', '{ name: all, upstream: nowhere }');
 
 describe('hot reload', () => {
+  // A fresh pair of replicas per test: each starts on v1 with its reload counters at 0.
   let team: TeamSetup;
-  before(async () => {
+  beforeEach(async () => {
     team = await startTeam({ yaml: config('v1'), replicas: 2 });
   });
-  after(() => team.close());
+  afterEach(() => team.close());
   const ping = async (i = 0): Promise<string> => (await ask(team.replicas[i]!, 'ping', clientHeaders('frontend'))).text;
 
   it('swaps in a valid config, counts the success and reports the new digest', async () => {
@@ -49,7 +50,7 @@ describe('hot reload', () => {
     const gw = team.replicas[0]!;
     writeFileSync(team.configPath, INVALID);
     assert.equal(reload(gw, team.configPath), false);
-    assert.match(await ping(), /config v2/);
+    assert.match(await ping(), /config v1/);
     assert.equal(await metric(gw, 'mmexec_config_reloads_total', { result: 'failure' }), 1);
     const failure = team.logs.find((l) => l.replica === 'a' && /reload failed/.test(l.message));
     assert.match(String(failure?.error), /mmexec\.yaml:\d+:\d+ routes\[1\]\.upstream: unknown upstream "nowhere"/);
