@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { reload } from '../../../src/server/lifecycle.js';
 import { startGateway, type RunningGateway } from '../../../src/server/start.js';
 import { freePort } from '../../support/free-port.js';
@@ -12,18 +12,22 @@ const config = (host: string, port: number): string =>
   `version: 1\nserver: { host: ${host}, port: ${port} }\nstate: { store: memory }\nupstreams:\n  a: { url: "http://127.0.0.1:9" }\nroutes:\n  - { name: all, upstream: a }\n`;
 
 describe('a reload that changes where the gateway listens', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mmexec-reload-listen-'));
-  const file = join(dir, 'mmexec.yaml');
-  const logs: LogEntry[] = [];
+  // Each test starts its own gateway on 127.0.0.1 and a free port, so it holds alone and in any order.
+  let dir: string;
+  let file: string;
+  let logs: LogEntry[];
   let gw: RunningGateway;
   let port = 0;
 
-  before(async () => {
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mmexec-reload-listen-'));
+    file = join(dir, 'mmexec.yaml');
+    logs = [];
     port = await freePort();
     writeFileSync(file, config('127.0.0.1', port));
     gw = await startGateway({ configPath: file, env: {}, logger: captureLogger('a', logs) });
   });
-  after(async () => {
+  afterEach(async () => {
     await gw.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -40,8 +44,7 @@ describe('a reload that changes where the gateway listens', () => {
   });
 
   it('says nothing about a restart when host and port stay the same', () => {
-    logs.length = 0;
-    writeFileSync(file, config('localhost', gw.gateway.plan.server.port).replace('routes:', '# a comment\nroutes:'));
+    writeFileSync(file, config('127.0.0.1', port).replace('routes:', '# a comment\nroutes:'));
     assert.equal(reload(gw, file), true);
     assert.deepEqual(logs.filter((l) => /restart/.test(l.message)), []);
   });
