@@ -4,20 +4,14 @@ import { post, startTestGateway, userBody, type TestGateway } from '../../suppor
 import { sse, startRecordingUpstream, textStream, type RecordingUpstream } from '../../support/recording-upstream.js';
 import { SseReader } from '../../../src/upstream/sse-reader.js';
 
-describe('route actions', () => {
-  let a: RecordingUpstream;
-  let b: RecordingUpstream;
-  let gw: TestGateway;
-  before(async () => {
-    a = await startRecordingUpstream('a');
-    b = await startRecordingUpstream('b');
-    gw = await startTestGateway(`
+/** The rule file of these tests, for upstreams `a` and `b`. */
+const rules = (aUrl: string, bUrl: string): string => `
 version: 1
 state: { store: memory }
 upstreams:
-  a: { url: "${a.url}" }
+  a: { url: "${aUrl}" }
   b:
-    url: "${b.url}"
+    url: "${bUrl}"
     model: b-model
     response: [restore-model]
 routes:
@@ -67,7 +61,16 @@ routes:
     upstream: b
   - name: default
     upstream: a
-`);
+`;
+
+describe('route actions', () => {
+  let a: RecordingUpstream;
+  let b: RecordingUpstream;
+  let gw: TestGateway;
+  before(async () => {
+    a = await startRecordingUpstream('a');
+    b = await startRecordingUpstream('b');
+    gw = await startTestGateway(rules(a.url, b.url));
   });
   after(async () => {
     await gw.close();
@@ -151,11 +154,17 @@ routes:
   });
 
   it('keeps global sticky state for every request, with or without a session', async () => {
-    const r = await post(`${gw.url}/v1/messages`, userBody('global-on'));
-    assert.equal(r.text.trim(), 'global was none');
-    const before = b.seen.length;
-    await post(`${gw.url}/v1/messages`, userBody('anything'), session('act-global'));
-    assert.equal(b.seen.length, before + 1);
+    // Global state would send every later request of the shared gateway to b: this test has its own.
+    const own = await startTestGateway(rules(a.url, b.url));
+    try {
+      const r = await post(`${own.url}/v1/messages`, userBody('global-on'));
+      assert.equal(r.text.trim(), 'global was none');
+      const before = b.seen.length;
+      await post(`${own.url}/v1/messages`, userBody('anything'), session('act-global'));
+      assert.equal(b.seen.length, before + 1);
+    } finally {
+      await own.close();
+    }
   });
 
   it('rewrites the model in a streamed message_start for restore-model', async () => {
