@@ -7,8 +7,9 @@ import { targetForConfig, targetForFile } from '../../src/rule-tests/collect.js'
 import { runTarget } from '../../src/rule-tests/run.js';
 import { ROOT, runCli } from '../support/run-cli.js';
 
-const env = { ...process.env, MMEXEC_HOME: join(tmpdir(), 'mmexec-rule-tests') };
+// Own state directory per run: a fixed path would be shared with every other run on the machine.
 const dir = mkdtempSync(join(tmpdir(), 'mmexec-rule-tests-'));
+const env = { ...process.env, MMEXEC_HOME: join(dir, 'home') };
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('mmexec test', () => {

@@ -17,6 +17,12 @@ function blocksOf(body: MessagesBody, i: number): RequestBlock[] {
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
+/** The captured first turn, where the user typed `mmexec hi`. */
+function triggerTurn(): MessagesBody {
+  const typed = fixture('second-turn-to-anthropic');
+  return { ...typed, messages: typed.messages.slice(0, 1) };
+}
+
 describe('real Claude Code payloads through the classic rules', () => {
   let s: ClassicSetup;
   before(async () => {
@@ -33,8 +39,7 @@ describe('real Claude Code payloads through the classic rules', () => {
   });
 
   it('detects `mmexec hi` after the system reminders, strips it and sends MiniMax what the first turn fixture holds', async () => {
-    const typed = fixture('second-turn-to-anthropic');
-    const body = { ...typed, messages: typed.messages.slice(0, 1) };
+    const body = triggerTurn();
     assert.equal(blocksOf(body, 0).at(-1)?.text, 'mmexec hi');
     const r = await postMessages(s.gateway.url, body, 'fixture-trigger');
     assert.equal(r.status, 200);
@@ -50,8 +55,9 @@ describe('real Claude Code payloads through the classic rules', () => {
   });
 
   it('keeps the triggered session on MiniMax for the next turn (the first mmexec sent it to Anthropic)', async () => {
+    assert.equal((await postMessages(s.gateway.url, triggerTurn(), 'fixture-next-turn')).status, 200);
     const before = s.anthropic.messageBodies().length;
-    const r = await postMessages(s.gateway.url, fixture('after-trigger-to-anthropic'), 'fixture-trigger');
+    const r = await postMessages(s.gateway.url, fixture('after-trigger-to-anthropic'), 'fixture-next-turn');
     assert.equal(r.status, 200);
     assert.equal(s.anthropic.messageBodies().length, before);
     const sent = s.minimax.messageBodies().at(-1)!;
@@ -83,8 +89,9 @@ describe('real Claude Code payloads through the classic rules', () => {
     const typed = fixture('first-turn-to-minimax');
     const last = blocksOf(typed, 0);
     const body = { ...typed, messages: [{ role: 'user', content: [...last.slice(0, -1), { type: 'text', text: 'mmstatus\n' }] }] };
+    assert.equal((await postMessages(s.gateway.url, triggerTurn(), 'fixture-status')).status, 200);
     const calls = s.anthropic.requests.length + s.minimax.requests.length;
-    const r = await postMessages(s.gateway.url, body, 'fixture-trigger');
+    const r = await postMessages(s.gateway.url, body, 'fixture-status');
     assert.equal(r.status, 418);
     assert.match(r.headers.get('content-type') ?? '', /^text\/plain/);
     assert.match(r.text, /current provider: MiniMax/);

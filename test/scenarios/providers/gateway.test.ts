@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
@@ -92,7 +94,7 @@ routes:
 
 describe('profiles in explain', () => {
   it("lists every change the minimax-m2 profile makes to a Claude Code request", async () => {
-    const env = { MMEXEC_HOME: '/tmp/mmexec-profile-explain', MINIMAX_API_KEY: 'k' };
+    const env = { MMEXEC_HOME: mkdtempSync(join(tmpdir(), 'mmexec-profile-explain-')), MINIMAX_API_KEY: 'k' };
     const plan = compilePlan(loadConfig('mmexec.yaml', { env }), env).plan;
     const req = capturedRequests().filter((r) => r.name.startsWith('tool-loop')).at(-1)!;
     const input = { method: 'POST', path: '/v1/messages', headers: req.headers, raw: Buffer.from(JSON.stringify(req.body)), sticky: { session: 'minimax' } };
@@ -113,7 +115,7 @@ describe('profiles in explain', () => {
 
 describe('profiles in explain: on_image', () => {
   it('shows the request moved to the upstream that reads its images', async () => {
-    const env = { MMEXEC_HOME: '/tmp/mmexec-profile-explain', DEEPSEEK_API_KEY: 'k' };
+    const env = { MMEXEC_HOME: mkdtempSync(join(tmpdir(), 'mmexec-profile-explain-')), DEEPSEEK_API_KEY: 'k' };
     const plan = compilePlan(loadConfig('examples/providers/deepseek.yaml', { env }), env).plan;
     const req = builtRequests()[0]!;
     const input = { method: 'POST', path: '/v1/messages', headers: req.headers, raw: Buffer.from(JSON.stringify(req.body)), sticky: { session: 'deepseek' }, session: 's1' };
