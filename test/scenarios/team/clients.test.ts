@@ -77,7 +77,8 @@ describe('client keys', () => {
       assert.equal(res.status, 200, res.text);
       assert.equal(team.anthropic.requests.at(-1)!.credential, 'sk-ant-gateway-key');
     }
-    const res = await ask(gw(), 'mmexec do it', { authorization: `Bearer ${KEYS.frontend}`, 'anthropic-version': '2023-06-01' });
+    // In its own session: without one the trigger would make the whole frontend client sticky for later tests.
+    const res = await ask(gw(), 'mmexec do it', { authorization: `Bearer ${KEYS.frontend}`, 'anthropic-version': '2023-06-01', 'x-claude-code-session-id': 's-keyed-trigger' });
     assert.equal(res.status, 200, res.text);
     assert.equal(team.minimax.requests.at(-1)!.credential, 'mm-gateway-key');
   });
