@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { freePort } from '../support/free-port.js';
 import { ROOT } from '../support/run-cli.js';
 
@@ -16,17 +16,21 @@ function startSh(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number
 }
 
 describe('start.sh', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mmexec-start-'));
-  const pidFile = join(dir, 'mmexec.pid');
-  const env = { MMEXEC_DIR: dir, PORT: '', MMEXEC_CONFIG: '', MMEXEC_PID_FILE: '', MMEXEC_LOG: '' };
+  // Each test gets its own directory, port and gateway, so it holds alone and in any order.
+  let dir = '';
+  let pidFile = '';
+  let env: NodeJS.ProcessEnv = {};
   let port = 0;
 
-  before(async () => {
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mmexec-start-'));
+    pidFile = join(dir, 'mmexec.pid');
+    env = { MMEXEC_DIR: dir, PORT: '', MMEXEC_CONFIG: '', MMEXEC_PID_FILE: '', MMEXEC_LOG: '' };
     port = await freePort();
     writeFileSync(join(dir, 'gateway.yaml'), 'version: 1\nserver: { port: "${PORT}" }\nstate: { store: memory }\nupstreams:\n  anthropic: { url: "http://127.0.0.1:9" }\nroutes:\n  - { name: all, upstream: anthropic }\n');
     writeFileSync(join(dir, '.env'), `PORT=${port}\nMMEXEC_CONFIG=gateway.yaml\n`);
   });
-  after(() => {
+  afterEach(() => {
     // Only the gateway this test started, by its recorded pid.
     if (existsSync(pidFile)) {
       const pid = Number(readFileSync(pidFile, 'utf8'));
@@ -34,6 +38,12 @@ describe('start.sh', () => {
     }
     rmSync(dir, { recursive: true, force: true });
   });
+  /** Starts this test's gateway in the background; its pid. */
+  const started = async (): Promise<string> => {
+    const r = await startSh([], env);
+    assert.equal(r.code, 0, r.out);
+    return readFileSync(pidFile, 'utf8').trim();
+  };
 
   it('starts the gateway in the background from .env and writes a PID file', async () => {
     const r = await startSh([], env);
@@ -45,7 +55,7 @@ describe('start.sh', () => {
   });
 
   it('reports the running gateway with --status and does not start a second one', async () => {
-    const pid = readFileSync(pidFile, 'utf8').trim();
+    const pid = await started();
     const s = await startSh(['--status'], env);
     assert.equal(s.code, 0, s.out);
     assert.match(s.out, new RegExp(`running \\(pid ${pid}\\) on http://127.0.0.1:${port}: .*"status":"ok"`));
@@ -54,7 +64,7 @@ describe('start.sh', () => {
   });
 
   it('stops it with --stop, removes the PID file, and --status then says it is not running', async () => {
-    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const pid = Number(await started());
     const r = await startSh(['--stop'], env);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /mmexec stopped/);
