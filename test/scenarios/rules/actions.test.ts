@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { post, startTestGateway, userBody, type TestGateway } from '../../support/gateway.js';
-import { sse, startRecordingUpstream, textStream, type RecordingUpstream } from '../../support/recording-upstream.js';
+import { jsonMessage, sse, startRecordingUpstream, textStream, type RecordingUpstream } from '../../support/recording-upstream.js';
 import { SseReader } from '../../../src/upstream/sse-reader.js';
 
 /** The rule file of these tests, for upstreams `a` and `b`. */
@@ -167,12 +167,13 @@ describe('route actions', () => {
     }
   });
 
-  it('rewrites the model in a streamed message_start for restore-model', async () => {
+  it('rewrites the model in a streamed message_start for restore-model', async (t) => {
     b.setHandler((_s, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (const [e, d] of textStream('b-model', 'hi')) sse(res, e, d);
       res.end();
     });
+    t.after(() => b.setHandler((seen, res) => jsonMessage(res, 'b', seen))); // the other tests expect JSON from b
     const r = await post(`${gw.url}/v1/messages`, userBody('tob stream please', { stream: true }), session('act-3'));
     const start = new SseReader().push(r.text).find((e) => e.event === 'message_start')!;
     assert.equal((JSON.parse(start.data) as { message: { model: string } }).message.model, 'claude-opus-4-8');
