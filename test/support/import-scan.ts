@@ -5,8 +5,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-/** The text with comments and the bodies of regular expression literals blanked; string literals are kept. */
-export function withoutComments(text: string): string {
+/**
+ * The code of a file as the import patterns read it: comments and regular expression literals blanked, and
+ * each string literal replaced by `'<n>'`, its index in `strings` (so text inside strings is never code).
+ */
+export function codeAndStrings(text: string): { code: string; strings: string[] } {
+  const strings: string[] = [];
   let out = '';
   let i = 0;
   let prev = ''; // last significant code character, to tell a regex literal from a division
@@ -21,7 +25,7 @@ export function withoutComments(text: string): string {
       out += ' ';
     } else if (c === '"' || c === "'" || c === '`') {
       const end = stringEnd(text, i);
-      out += text.slice(i, end);
+      out += `'${strings.push(text.slice(i + 1, end - 1)) - 1}'`;
       i = end;
       prev = c;
     } else if (c === '/' && (prev === '' || '(,=:[!&|?{};+-*%<>~^'.includes(prev) || /\b(return|typeof|case|in|of)\s*$/.test(out))) {
@@ -34,7 +38,7 @@ export function withoutComments(text: string): string {
       i++;
     }
   }
-  return out;
+  return { code: out, strings };
 }
 
 /** The index just past the string or template literal opening at `start` (template substitutions skipped whole). */
@@ -70,16 +74,16 @@ function regexEnd(text: string, start: number): number {
   return text.length;
 }
 
-const STATIC_IMPORT = /(?:^|[^\w$.])import\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s*)?(['"])([^'"\n]+)\1/g;
-const EXPORT_FROM = /(?:^|[^\w$.])export\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s*from\s*(['"])([^'"\n]+)\1/g;
-const DYNAMIC_IMPORT = /(?:^|[^\w$.])import\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
+const STATIC_IMPORT = /(?:^|[^\w$.])import\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s*)?'(\d+)'/g;
+const EXPORT_FROM = /(?:^|[^\w$.])export\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s*from\s*'(\d+)'/g;
+const DYNAMIC_IMPORT = /(?:^|[^\w$.])import\s*\(\s*'(\d+)'\s*\)/g;
 
 /** Every module specifier the file imports or re-exports from, in order of appearance, type-only ones included. */
 export function importSpecifiers(text: string): string[] {
-  const code = withoutComments(text);
+  const { code, strings } = codeAndStrings(text);
   const found: Array<[number, string]> = [];
   for (const re of [STATIC_IMPORT, EXPORT_FROM, DYNAMIC_IMPORT]) {
-    for (const m of code.matchAll(re)) found.push([m.index, m[2]!]);
+    for (const m of code.matchAll(re)) found.push([m.index, strings[Number(m[1])]!]);
   }
   return found.sort((a, b) => a[0] - b[0]).map(([, spec]) => spec);
 }
@@ -119,8 +123,14 @@ export function importGraph(root: string, dir: string): Map<string, string[]> {
   return graph;
 }
 
-/** Each strongly connected group of two or more files (or a file importing itself), as one cycle through it. */
-export function importCycles(graph: Map<string, string[]>): string[][] {
+/** A group of files that import each other, directly or not: one cycle through it, and all its members. */
+export interface ImportCycle {
+  cycle: string[];
+  members: string[];
+}
+
+/** Each strongly connected group of two or more files (or a file importing itself), sorted by first member. */
+export function importCycles(graph: Map<string, string[]>): ImportCycle[] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -142,7 +152,7 @@ export function importCycles(graph: Map<string, string[]>): string[][] {
     if (group.length > 1 || (graph.get(v) ?? []).includes(v)) groups.push(group);
   };
   for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
-  return groups.map((g) => cycleWithin(graph, new Set(g)));
+  return groups.map((g) => ({ cycle: cycleWithin(graph, new Set(g)), members: g.sort() })).sort((a, b) => a.members[0]!.localeCompare(b.members[0]!));
 }
 
 /** One closed path through the members of a strongly connected group, starting at its first file by name. */
