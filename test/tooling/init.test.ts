@@ -2,12 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { runCli } from '../support/run-cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mmexec-init-'));
-const env = { MMEXEC_HOME: join(dir, 'home') };
-after(() => rmSync(dir, { recursive: true, force: true }));
+// Each test runs in its own empty directory: the second writes the mmexec.yaml the first must not find.
+let dir = '';
+let env: NodeJS.ProcessEnv = {};
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mmexec-init-'));
+  env = { MMEXEC_HOME: join(dir, 'home') };
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('mmexec init', () => {
   it('writes a commented starter mmexec.yaml that validates and passes its own tests', async () => {
