@@ -1,6 +1,6 @@
 /**
  * A small scanner for the module specifiers a TypeScript file imports (`import`, `import type`, `export ... from`,
- * `import('...')`), and the import graph of a folder built from it, with its cycles.
+ * `import('...')`, `declare module '...'`), and the import graph of a folder built from it, with its cycles.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -77,12 +77,14 @@ function regexEnd(text: string, start: number): number {
 const STATIC_IMPORT = /(?:^|[^\w$.])import\s+(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s*)?'(\d+)'/g;
 const EXPORT_FROM = /(?:^|[^\w$.])export\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s*from\s*'(\d+)'/g;
 const DYNAMIC_IMPORT = /(?:^|[^\w$.])import\s*\(\s*'(\d+)'\s*\)/g;
+/** A module augmentation (`declare module './x.js' { ... }`) depends on the module it adds to. */
+const AUGMENTATION = /(?:^|[^\w$.])declare\s+module\s*'(\d+)'/g;
 
 /** Every module specifier the file imports or re-exports from, in order of appearance, type-only ones included. */
 export function importSpecifiers(text: string): string[] {
   const { code, strings } = codeAndStrings(text);
   const found: Array<[number, string]> = [];
-  for (const re of [STATIC_IMPORT, EXPORT_FROM, DYNAMIC_IMPORT]) {
+  for (const re of [STATIC_IMPORT, EXPORT_FROM, DYNAMIC_IMPORT, AUGMENTATION]) {
     for (const m of code.matchAll(re)) found.push([m.index, strings[Number(m[1])]!]);
   }
   return found.sort((a, b) => a[0] - b[0]).map(([, spec]) => spec);
