@@ -7,7 +7,7 @@ import { UsageTracker } from '../metrics/usage.js';
 import type { CompiledRoute, CompiledUpstream, Plan } from '../plan/types.js';
 import type { StateStore } from '../state/store.js';
 import type { StateErrors } from '../state/state-errors.js';
-import type { TeamRequest } from '../team/admit.js';
+import type { TeamRequest } from '../team/team-request.js';
 import type { ThinkingStore } from '../thinking/thinking-store.js';
 import type { RequestBody } from '../body/request-body.js';
 import type { MessagesBody } from './messages.js';
@@ -181,4 +181,9 @@ export class RequestContext {
   get log(): Logger {
     return this.services.log;
   }
+}
+
+declare module './stage.js' {
+  /** Stages and conditions are run with a RequestContext (see StageContext in stage.ts). */
+  interface StageContext extends RequestContext {}
 }

@@ -3,7 +3,13 @@
  * optional and a stage implements only the phases it cares about.
  */
 import type { SseEvent } from '../upstream/sse-reader.js';
-import type { RequestContext } from './context.js';
+
+/**
+ * The per-request context stages and conditions are run with: the RequestContext of context.ts, which
+ * fills this interface in (declaration merging). Declared empty here so that this contract, and the plan
+ * types built on it, import nothing back from the request path.
+ */
+export interface StageContext {}
 
 /** The response head as it will be sent to the client. Stages may change status and headers. */
 export interface ResponseHead {
@@ -25,15 +31,15 @@ export interface BufferedBody {
 export interface Stage {
   readonly name: string;
   /** Request phase: may change the body through `ctx.body` and must then call `ctx.markChanged()`. */
-  onRequest?(ctx: RequestContext): void | Promise<void>;
+  onRequest?(ctx: StageContext): void | Promise<void>;
   /** Event names whose data `onEvent` needs parsed; other events are passed without parsing. */
   readonly events?: ReadonlySet<string>;
   /** Response head (before any byte is sent to the client). */
-  onResponseHead?(ctx: RequestContext, head: ResponseHead): void;
+  onResponseHead?(ctx: StageContext, head: ResponseHead): void;
   /** One SSE event; return a replacement event to rewrite it. Taps return nothing. */
-  onEvent?(ctx: RequestContext, ev: SseEvent): SseEvent | void;
+  onEvent?(ctx: StageContext, ev: SseEvent): SseEvent | void;
   /** A complete non-streaming body (2xx JSON or any error); return a replacement to rewrite it. */
-  onBody?(ctx: RequestContext, body: BufferedBody): BufferedBody | void;
+  onBody?(ctx: StageContext, body: BufferedBody): BufferedBody | void;
   /** The response is over (complete, broken or aborted). */
-  onEnd?(ctx: RequestContext): void;
+  onEnd?(ctx: StageContext): void;
 }

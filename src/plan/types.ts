@@ -4,8 +4,7 @@ import type { StickyScope } from '../config/types.js';
 import type { PriceTable } from '../metrics/prices.js';
 import type { ModelObject } from '../models/declared-models.js';
 import type { CompiledProfile } from '../profiles/compile-profile.js';
-import type { RequestContext } from '../pipeline/context.js';
-import type { Stage } from '../pipeline/stage.js';
+import type { Stage, StageContext } from '../pipeline/stage.js';
 
 /** A value or a promise of it: conditions stay synchronous unless they need JSONata. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -20,7 +19,7 @@ export interface TraceLine {
 /** A compiled condition. `trace`, when given, receives a readable account of the evaluation. */
 export interface Condition {
   readonly describe: string;
-  test(ctx: RequestContext, trace?: TraceLine[], depth?: number): MaybePromise<boolean>;
+  test(ctx: StageContext, trace?: TraceLine[], depth?: number): MaybePromise<boolean>;
   /** Sticky scopes this condition reads (so they are loaded once before routing). */
   readonly scopes: ReadonlySet<StickyScope>;
 }

@@ -8,14 +8,8 @@ import { costOf } from '../metrics/cost.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { CompiledUpstream } from '../plan/types.js';
 import { checkCredentialUse, type ClientIdentity } from './auth.js';
-import { budgetLimits, chargedLimits, describeLimit, exhausted, fromMicros, overBudgetMessage, toMicros, type BudgetReading } from './budget.js';
-
-/** What the team layer knows about one request. Created per request; never shared. */
-export interface TeamRequest {
-  readonly identity: ClientIdentity;
-  /** The client's caps with their spend at request start; undefined when it has no budget. */
-  readings: BudgetReading[] | undefined;
-}
+import { budgetLimits, chargedLimits, describeLimit, exhausted, fromMicros, overBudgetMessage, toMicros } from './budget.js';
+import type { TeamRequest } from './team-request.js';
 
 /**
  * Admits a client authenticated from the headers (see `authenticate`, run before the body is read): records
