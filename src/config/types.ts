@@ -60,10 +60,18 @@ export type ProfileConfig =
   | string
   | { name: string; context_window?: number; max_output_tokens?: number; on_image?: string; user_id?: 'drop' | 'session' | 'keep' };
 
+/** The wire protocol of an upstream: a name, or the name with its settings (see schemas/mmexec.schema.json). */
+export type ProtocolConfig =
+  | 'anthropic'
+  | 'openai-chat'
+  | 'openai-responses'
+  | { name: 'anthropic' | 'openai-chat' | 'openai-responses'; reasoning_content?: boolean; system_role?: 'system' | 'developer' };
+
 /** An upstream of the rule file. */
 export interface UpstreamConfig {
   url: string;
   provider?: 'anthropic' | 'other';
+  protocol?: ProtocolConfig;
   profile?: ProfileConfig;
   auth?: 'passthrough' | { key_env: string; as?: 'x-api-key' | 'bearer' };
   model?: string;

@@ -6,6 +6,8 @@ import type { UpstreamConfig } from '../config/types.js';
 import { USER_FIX_STATUS } from '../errors.js';
 import { compileProfile, type CompiledProfile } from '../profiles/compile-profile.js';
 import { errorMapStage } from '../profiles/error-map.js';
+import { boundaryStage } from '../protocols/boundary-stage.js';
+import { compileProtocol } from '../protocols/compile-protocol.js';
 import { profileStage } from '../profiles/shape-stage.js';
 import { thinkingRecorderStage } from '../thinking/recorder-stage.js';
 import { compileTransforms } from '../transforms/registry.js';
@@ -30,7 +32,11 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
     cc.error([...path, 'url'], `invalid URL "${cfg.url}": ${(err as Error).message}`);
     return undefined;
   }
-  const auth: UpstreamAuth = !cfg.auth || cfg.auth === 'passthrough' ? { kind: 'passthrough' } : { kind: 'key', env: cfg.auth.key_env, as: cfg.auth.as ?? 'x-api-key' };
+  const protocol = compileProtocol(cfg, cc, path);
+  if (protocol === null) return undefined;
+  // Other protocols take their key as a bearer token (OpenAI and every compatible server).
+  const keyAs = protocol.protocol ? 'bearer' : 'x-api-key';
+  const auth: UpstreamAuth = !cfg.auth || cfg.auth === 'passthrough' ? { kind: 'passthrough' } : { kind: 'key', env: cfg.auth.key_env, as: cfg.auth.as ?? keyAs };
   if (auth.kind === 'key' && !env[auth.env]) {
     cc.warn([...path, 'auth', 'key_env'], `${auth.env} is not set: requests routed to "${name}" will get a ${USER_FIX_STATUS} error naming it until it is`);
   }
@@ -39,6 +45,8 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
   if (cfg.model) requestStages.push(setModel.compile({ model: cfg.model }, cc, [...path, 'model'])!);
   // The profile shapes the request last, once the model it goes out with is known.
   if (profile) requestStages.push(profileStage(profile));
+  // What another protocol cannot carry is answered here, after every other request stage.
+  if (protocol.protocol) requestStages.push(boundaryStage(protocol.protocol));
   const responseStages = compileTransforms(cfg.response, 'response', cc, [...path, 'response']);
   if (profile && profile.profile.errors.length > 0) responseStages.unshift(errorMapStage(profile.profile.errors, errorTarget(name, cfg, profile)));
   const provider = cfg.provider ?? (profile?.profile.firstParty ? 'anthropic' : 'other');
@@ -50,6 +58,8 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
     name,
     url,
     provider,
+    protocol: protocol.protocol,
+    protocolSettings: protocol.settings,
     profile,
     auth,
     model: cfg.model,

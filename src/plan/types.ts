@@ -5,6 +5,7 @@ import type { PriceTable } from '../metrics/prices.js';
 import type { ModelObject } from '../models/declared-models.js';
 import type { CompiledProfile } from '../profiles/compile-profile.js';
 import type { Stage, StageContext } from '../pipeline/stage.js';
+import type { Protocol, TranslateOptions } from '../protocols/types.js';
 
 /** A value or a promise of it: conditions stay synchronous unless they need JSONata. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -32,6 +33,10 @@ export interface CompiledUpstream {
   readonly name: string;
   readonly url: URL;
   readonly provider: 'anthropic' | 'other';
+  /** The protocol requests are translated to, or undefined for Anthropic Messages (passed as they are). */
+  readonly protocol: Protocol | undefined;
+  /** The protocol's settings from the rule file (the model is filled in per request). */
+  readonly protocolSettings: Readonly<Omit<TranslateOptions, 'model'>>;
   /** The provider profile requests are shaped to, if the upstream names one. */
   readonly profile: CompiledProfile | undefined;
   readonly auth: UpstreamAuth;

@@ -12,6 +12,13 @@ export type ProtocolName = 'anthropic' | 'openai-chat' | 'openai-responses';
 export interface TranslateOptions {
   /** The model the request goes out with (after the upstream's `model:`). */
   model: string | undefined;
+  /**
+   * Thinking blocks of earlier assistant turns go back as `reasoning_content` (providers that ask for it, as
+   * DeepSeek does); otherwise they are dropped with a note. Optional: protocols without the notion ignore it.
+   */
+  reasoningContent?: boolean;
+  /** The role the system prompt goes out with (default `system`). Optional: protocols without roles ignore it. */
+  systemRole?: 'system' | 'developer';
 }
 
 /** A translated request: the body to send, and one note per thing that could not be carried over. */

@@ -8,6 +8,7 @@ import { GatewayError } from '../errors.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { BufferedBody, Stage } from '../pipeline/stage.js';
 import type { CompiledUpstream } from '../plan/types.js';
+import { translateBuffered } from '../protocols/buffered.js';
 import { headFor, type StreamOutcome } from './response-pipe.js';
 
 /**
@@ -56,6 +57,8 @@ export function readAnswer(upstreamRes: IncomingMessage, source: Readable, upstr
 export async function sendBuffered(ctx: RequestContext, upstreamRes: IncomingMessage, source: Readable, res: ServerResponse, stages: readonly Stage[], upstream: CompiledUpstream): Promise<StreamOutcome> {
   const raw = await readAnswer(upstreamRes, source, upstream);
   let body: BufferedBody = { status: upstreamRes.statusCode ?? 502, raw, json: parseJson(upstreamRes, raw) };
+  // Another protocol's answer is translated here, before any stage sees it.
+  if (upstream.protocol) body = translateBuffered(upstream.protocol, body, ctx.requestedModel, upstream.name);
   if (body.status < 300) ctx.usage.fromMessage(body.json);
   for (const s of stages) body = s.onBody?.(ctx, body) ?? body;
   const head = headFor(ctx, upstreamRes, stages);

@@ -12,6 +12,7 @@ import type { UpstreamErrorKind } from '../metrics/types.js';
 import type { RequestContext } from '../pipeline/context.js';
 import { resetModel, responseStages, runUpstreamStages } from '../pipeline/run-stages.js';
 import type { CompiledUpstream } from '../plan/types.js';
+import { outgoingRequest } from '../protocols/outgoing.js';
 import { outgoingHeaders } from './outgoing-headers.js';
 import { passEncoded, sendBuffered } from './buffered-answer.js';
 import { accepts, decodedBody, decodingFor } from './content-decoding.js';
@@ -80,7 +81,7 @@ function headersFor(ctx: RequestContext, upstream: CompiledUpstream, bodyLength:
 
 /** Sends one attempt to one upstream; resolves with its response head or its failure. */
 function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingMessage, res: ServerResponse): Promise<Attempt> {
-  const body = outgoingBody(ctx);
+  const { body, target, ignorePath } = outgoingRequest(ctx, upstream, () => outgoingBody(ctx));
   req.headers = headersFor(ctx, upstream, body.length);
   const name = upstream.name;
   return new Promise<Attempt>((resolve) => {
@@ -119,7 +120,7 @@ function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingM
     });
     timers.push(setTimeout(() => fail('first_byte_timeout', new GatewayError('upstream_timeout', `upstream "${name}" sent no response within ${upstream.timeouts.firstByteMs / 1000}s`)), upstream.timeouts.firstByteMs));
     ctx.timings.upstreamSend = performance.now();
-    proxy.web(req, res, { target: upstream.url.href, buffer: bodySource(body), agent: upstream.agent }, (err: NodeJS.ErrnoException) => {
+    proxy.web(req, res, { target, ignorePath, buffer: bodySource(body), agent: upstream.agent }, (err: NodeJS.ErrnoException) => {
       const kind: UpstreamErrorKind = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'reset' : 'connect';
       fail(kind, new GatewayError('upstream_unreachable', `upstream "${name}" is unreachable (${err.code ?? 'error'})`));
     });

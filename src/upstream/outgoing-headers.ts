@@ -44,6 +44,17 @@ export function withoutHopByHop<T extends IncomingHttpHeaders | OutgoingHttpHead
 }
 
 /**
+ * An upstream speaking another protocol gets none of Anthropic's headers and never the client's Anthropic
+ * credentials (x-api-key, or an OAuth bearer token): only its own key, when it has one.
+ */
+function dropAnthropicHeaders(out: OutgoingHttpHeaders): void {
+  for (const k of Object.keys(out)) if (k.startsWith('anthropic-')) delete out[k];
+  delete out['x-api-key'];
+  delete out.authorization;
+  out['content-type'] = 'application/json';
+}
+
+/**
  * Headers for the upstream request. `anthropic-version` and `anthropic-beta` pass unchanged; an upstream with
  * its own key never sees the client's x-api-key or authorization. Throws when that key is not set.
  */
@@ -55,6 +66,7 @@ export function outgoingHeaders(
   env: NodeJS.ProcessEnv,
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = withoutHopByHop(incoming, DROP);
+  if (upstream.protocol) dropAnthropicHeaders(out);
   if (upstream.auth.kind === 'key') {
     const key = env[upstream.auth.env];
     if (!key) throw new GatewayError('upstream_key_missing', `upstream "${upstream.name}" needs an API key: ${upstream.auth.env} is not set. Set it where the gateway runs and restart it.`);
@@ -63,7 +75,7 @@ export function outgoingHeaders(
     if (upstream.auth.as === 'bearer') out.authorization = `Bearer ${key}`;
     else out['x-api-key'] = key;
   }
-  if (upstream.profile && upstream.profile.profile.betas !== 'all') {
+  if (upstream.profile && upstream.profile.profile.betas !== 'all' && !upstream.protocol) {
     const betas = filterBetas(incoming['anthropic-beta'], upstream.profile.profile.betas);
     if (betas.value === undefined) delete out['anthropic-beta'];
     else out['anthropic-beta'] = betas.value;

@@ -64,12 +64,13 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
   const { name } = upstream;
   const idleMs = upstream.timeouts.idleMs;
   const decoded = source !== upstreamRes;
+  const adapter = upstream.protocol?.createStreamAdapter(ctx.requestedModel);
   let finished = false;
   let held = false;
   let idle: NodeJS.Timeout;
 
   return new Promise<StreamOutcome>((resolve) => {
-    const finish = (outcome: StreamOutcome, errType?: AnthropicErrorType, message?: string, last = ''): void => {
+    const finish = (outcome: StreamOutcome, errType?: AnthropicErrorType, message?: string, last = '', errorSent = false): void => {
       if (finished) return;
       finished = true;
       streaming.delete(res);
@@ -82,9 +83,20 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
         upstreamRes.destroy();
         if (decoded) source.destroy();
         // Never let a cut stream look complete: send Anthropic's error event, then close the connection.
-        if (outcome !== 'client_gone') endWithErrorEvent(res, errorBody(errType ?? 'api_error', message ?? 'upstream stream ended early'), last);
+        if (errorSent) endStream(res, last);
+        else if (outcome !== 'client_gone') endWithErrorEvent(res, errorBody(errType ?? 'api_error', message ?? 'upstream stream ended early'), last);
       }
       resolve(outcome);
+    };
+    // The translated stream's closing events: complete at message_stop; an error event it made ends it broken.
+    const endAdapted = (events: SseEvent[]): void => {
+      let out = '';
+      for (const ev of events) {
+        out += processEvent(ctx, ev, stages, wanted);
+        if (ev.event === 'message_stop') return finish('complete', undefined, undefined, out);
+        if (ev.event === 'error') return finish('broken', undefined, undefined, out, true);
+      }
+      finish('broken', 'api_error', `upstream "${name}" ended the stream before its answer was complete`, out);
     };
     const onIdle = (): void => finish('idle', 'overloaded_error', `upstream "${name}" sent nothing for ${idleMs / 1000}s`);
     // A slow reader is not an idle upstream: the idle clock stops while the client holds us back.
@@ -94,9 +106,12 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
     const onData = (chunk: Buffer): void => {
       if (!decoded) idle.refresh();
       let out = '';
-      for (const ev of reader.push(chunk)) {
-        out += processEvent(ctx, ev, stages, wanted);
-        if (ev.event === 'message_stop' || ev.event === 'error') return finish('complete', undefined, undefined, out);
+      for (const upstreamEv of reader.push(chunk)) {
+        // Another protocol's events are translated here, before any stage sees them.
+        for (const ev of adapter ? adapter.push(upstreamEv) : [upstreamEv]) {
+          out += processEvent(ctx, ev, stages, wanted);
+          if (ev.event === 'message_stop' || ev.event === 'error') return finish('complete', undefined, undefined, out);
+        }
       }
       if (reader.tooLarge) return finish('broken', 'api_error', `upstream "${name}" sent an SSE event larger than ${upstream.limits.eventBytes} bytes (limits.event)`, out);
       if (out && !res.write(out)) {
@@ -116,6 +131,7 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
     if (decoded) upstreamRes.on('data', touch);
     source.on('data', onData);
     source.once('end', () => {
+      if (adapter) return endAdapted(adapter.end());
       // Text after the last complete event: an event the upstream never finished.
       const rest = reader.rest();
       finish('broken', 'api_error', `upstream "${name}" ended the stream before message_stop`, rest.trim() ? rest : '');
@@ -147,13 +163,22 @@ function closeAfterStop(upstreamRes: IncomingMessage, source: Readable): void {
   upstreamRes.resume();
 }
 
-/** Runs taps and transforms on one event; returns the text to send. */
+/** Sends the last text of a stream that already carries its error event, then closes the connection. */
+function endStream(res: ServerResponse, last: string): void {
+  if (res.destroyed) return;
+  const socket = res.socket;
+  res.end(last, () => socket?.destroy());
+}
+
+/** Runs taps and transforms on one event; returns the text to send. Translated events come with `json` set. */
 function processEvent(ctx: RequestContext, ev: SseEvent, stages: readonly Stage[], wanted: ReadonlySet<string>): string {
   if (!wanted.has(ev.event)) return ev.raw;
-  try {
-    ev.json = JSON.parse(ev.data);
-  } catch {
-    return ev.raw;
+  if (ev.json === undefined) {
+    try {
+      ev.json = JSON.parse(ev.data);
+    } catch {
+      return ev.raw;
+    }
   }
   if (WANTED_EVENTS.has(ev.event)) ctx.usage.onEvent(ev.event, ev.json);
   let current = ev;
