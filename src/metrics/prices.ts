@@ -49,6 +49,11 @@ function minimax(model: string, input: number, output: number, cacheRead: number
   return { model, input, output, cache_read: cacheRead, cache_write_5m: 0.375, cache_write_1h: 0.375 };
 }
 
+function openai(model: string, input: number, output: number, cacheRead: number): PriceEntry[] {
+  // OpenAI charges nothing to write its prompt cache; the name and its dated snapshots (model-2026-03-05) match.
+  return [model, `${model}-20??-??-??`].map((m) => ({ model: m, input, output, cache_read: cacheRead, cache_write_5m: 0, cache_write_1h: 0 }));
+}
+
 function round(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }
@@ -68,6 +73,15 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = Object.freeze([
   minimax('MiniMax-M2.5', 0.3, 1.2, 0.03),
   minimax('MiniMax-M2.1', 0.3, 1.2, 0.03),
   minimax('MiniMax-M2', 0.3, 1.2, 0.03),
+  // OpenAI Standard tier, short context (https://developers.openai.com/api/docs/pricing, as listed in June 2026);
+  // gpt-5.4's surcharge past 272k input tokens is not modelled.
+  ...openai('gpt-5.5', 5, 30, 0.5),
+  ...openai('gpt-5.4', 2.5, 15, 0.25),
+  ...openai('gpt-5.4-mini', 0.75, 4.5, 0.075),
+  ...openai('gpt-5.4-nano', 0.2, 1.25, 0.02),
+  ...openai('gpt-5.2', 1.75, 14, 0.175),
+  ...openai('gpt-5', 1.25, 10, 0.125),
+  ...openai('gpt-5-mini', 0.25, 2, 0.025),
 ]);
 
 /**

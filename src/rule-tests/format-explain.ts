@@ -65,14 +65,22 @@ export function formatExplain(plan: Plan, input: SimulationInput, sim: Simulatio
     if (lines.length === 0) out.push('Body: the same content as the client\'s, re-encoded');
     else out.push(`Body changes (${lines.length} line${lines.length === 1 ? '' : 's'}):`, ...lines.map((l) => `  ${l}`));
   }
+  if (sim.protocol) out.push(...protocolLines(sim.protocol));
   return `${out.join('\n')}\n`;
+}
+
+/** An upstream of another protocol: where the translated request goes and what the translation left out. */
+function protocolLines(p: NonNullable<Simulation['protocol']>): string[] {
+  const fields = Object.keys((p.body ?? {}) as object).join(', ');
+  const notes = p.notes.length === 0 ? ['  - everything carried over'] : p.notes.map((n) => `  - ${n}`);
+  return [`Protocol: ${p.name} — translated last, sent as POST ${p.target}`, `  fields sent: ${fields}`, ...notes];
 }
 
 /** The upstream, its transforms and what its provider profile changed. */
 function upstreamLines(input: SimulationInput, sim: Simulation, u: CompiledUpstream): string[] {
   const out: string[] = [];
   const base = `${u.url.origin}${u.url.pathname.replace(/\/$/, '')}`;
-  const auth = u.auth.kind === 'key' ? `key from $${u.auth.env} as ${u.auth.as}` : 'client credentials passed through';
+  const auth = u.auth.kind === 'key' ? `key from $${u.auth.env} as ${u.auth.as}` : u.protocol ? 'no key sent' : 'client credentials passed through';
   const moved = sim.reroutedFrom ? `, moved from ${sim.reroutedFrom} by its profile` : '';
   out.push(`Upstream: ${u.name} → ${input.method} ${base}${input.path}  (${auth}${u.fallback ? `, fallback ${u.fallback}` : ''}${moved})`);
   const stages = [...(sim.route?.requestStages ?? []), ...u.requestStages].map((s) => s.name);

@@ -21,6 +21,7 @@ import { StateErrors } from '../state/state-errors.js';
 import { findSession } from '../state/session-key.js';
 import { ThinkingStore } from '../thinking/thinking-store.js';
 import { filterBetas } from '../profiles/betas.js';
+import { protocolTarget, translateFor } from '../protocols/outgoing.js';
 
 /** One simulated request. */
 export interface SimulationInput {
@@ -63,6 +64,8 @@ export interface Simulation {
   reroutedFrom: string | undefined;
   /** The anthropic-beta header the upstream would receive (undefined: none). */
   betas: string | undefined;
+  /** For an upstream speaking another protocol: where the request goes, the translated body, and what was dropped. */
+  protocol: { name: string; target: string; body: unknown; notes: string[] } | undefined;
 }
 
 let quietLog: Logger | undefined;
@@ -90,7 +93,7 @@ export async function simulate(plan: Plan, input: SimulationInput, env: NodeJS.P
   const out: Simulation = {
     traces: [], session: undefined, route: undefined, upstream: undefined, stickyBefore: {}, stickyAfter: {}, reply: undefined,
     error: undefined, inputBody: parseCopy(input.raw), outgoingBody: undefined, changed: false, model: undefined, lastUserText: undefined,
-    profileNotes: [], reroutedFrom: undefined, betas: undefined,
+    profileNotes: [], reroutedFrom: undefined, betas: undefined, protocol: undefined,
   };
   try {
     const now = performance.now();
@@ -129,6 +132,11 @@ export async function simulate(plan: Plan, input: SimulationInput, env: NodeJS.P
     out.outgoingBody = ctx.changed ? ctx.body : out.inputBody;
     out.model = typeof out.outgoingBody?.model === 'string' ? out.outgoingBody.model : undefined;
     out.lastUserText = wordsIn(out.outgoingBody);
+    const protocol = ctx.upstream?.protocol;
+    if (protocol && !ctx.localReply) {
+      const t = translateFor(ctx, ctx.upstream!, protocol);
+      out.protocol = { name: protocol.name, target: protocolTarget(ctx.upstream!, protocol), body: t.body, notes: t.notes };
+    }
   } catch (err) {
     out.error = asGatewayError(err);
   } finally {

@@ -9,6 +9,8 @@ const SONNET: Price = { input: 3, output: 15, cache_read: 0.3, cache_write_5m: 3
 const HAIKU: Price = { input: 1, output: 5, cache_read: 0.1, cache_write_5m: 1.25, cache_write_1h: 2 };
 const M27: Price = { input: 0.3, output: 1.2, cache_read: 0.06, cache_write_5m: 0.375, cache_write_1h: 0.375 };
 const M27_FAST: Price = { input: 0.6, output: 2.4, cache_read: 0.06, cache_write_5m: 0.375, cache_write_1h: 0.375 };
+const GPT55: Price = { input: 5, output: 30, cache_read: 0.5, cache_write_5m: 0, cache_write_1h: 0 };
+const GPT54_MINI: Price = { input: 0.75, output: 4.5, cache_read: 0.075, cache_write_5m: 0, cache_write_1h: 0 };
 const M2X: Price = { input: 0.3, output: 1.2, cache_read: 0.03, cache_write_5m: 0.375, cache_write_1h: 0.375 };
 
 describe('DEFAULT_PRICES', () => {
@@ -42,6 +44,12 @@ describe('DEFAULT_PRICES', () => {
     ['claude-3-5-sonnet-20241022', undefined],
     ['MiniMax-M2x7', undefined],
     ['MiniMax-M2.5-highspeed', undefined],
+    ['gpt-5.5', GPT55],
+    ['gpt-5.5-2026-04-23', GPT55],
+    ['gpt-5.4-mini', GPT54_MINI],
+    ['gpt-5.4-mini-2026-03-17', GPT54_MINI],
+    ['gpt-5.5-pro', undefined],
+    ['gpt-5.4-mini-latest', undefined],
     ['gpt-4o', undefined],
     ['', undefined],
   ];
