@@ -5,7 +5,7 @@
  * and message fields, tool messages that answer no earlier tool call, tool calls left unanswered.
  */
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 
 type Obj = Record<string, unknown>;
 type Schema = { definitions: Record<string, Obj> };

@@ -66,7 +66,11 @@ function assistantMessage(content: ContentBlock[], opts: TranslateOptions, notes
   const reasoning: string[] = [];
   for (const block of content) {
     if (block?.type === 'text' && typeof block.text === 'string') texts.push(block.text);
-    else if (block?.type === 'tool_use') calls.push(toolCall(block));
+    else if (block?.type === 'tool_use') {
+      const call = toolCall(block);
+      if (calls.some((c) => c.id === call.id)) notes.add('dropped: a tool call repeating the id of another in the same turn');
+      else calls.push(call);
+    }
     else if (block?.type === 'thinking' && typeof block.thinking === 'string') {
       if (opts.reasoningContent) reasoning.push(block.thinking);
       else notes.add('dropped: thinking of an earlier assistant turn (set protocol.reasoning_content to send it back)');
@@ -78,8 +82,45 @@ function assistantMessage(content: ContentBlock[], opts: TranslateOptions, notes
   return message;
 }
 
+/** Text of the tool message that stands in for a result the history lacks. */
+export const MISSING_RESULT = '[no result was sent for this tool call]';
+
+/**
+ * Chat Completions wants each assistant tool call answered by a tool message right after it, and no tool message
+ * that answers nothing: an orphan result is dropped, a call left unanswered gets a stand-in result (both noted).
+ */
+function pairToolMessages(messages: ChatMessage[], notes: Notes): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  let open: string[] = [];
+  const closeOpen = (): void => {
+    for (const id of open) out.push({ role: 'tool', tool_call_id: id, content: MISSING_RESULT });
+    if (open.length > 0) notes.add('added: a stand-in result for a tool call the history leaves unanswered');
+    open = [];
+  };
+  for (const m of messages) {
+    if (m.role === 'tool') {
+      const at = open.indexOf(m.tool_call_id as string);
+      if (at < 0) notes.add('dropped: a tool result that answers no tool call just before it');
+      else {
+        open.splice(at, 1);
+        out.push(m);
+      }
+      continue;
+    }
+    closeOpen();
+    out.push(m);
+    if (m.role === 'assistant' && Array.isArray(m.tool_calls)) open = (m.tool_calls as Array<{ id: string }>).map((c) => c.id);
+  }
+  closeOpen();
+  return out;
+}
+
 /** The conversation as Chat Completions messages. */
 export function chatMessages(messages: unknown, opts: TranslateOptions, notes: Notes): ChatMessage[] {
+  return pairToolMessages(plainMessages(messages, opts, notes), notes);
+}
+
+function plainMessages(messages: unknown, opts: TranslateOptions, notes: Notes): ChatMessage[] {
   const out: ChatMessage[] = [];
   for (const m of Array.isArray(messages) ? (messages as Message[]) : []) {
     const content: ContentBlock[] = typeof m?.content === 'string' ? [{ type: 'text', text: m.content }] : Array.isArray(m?.content) ? m.content : [];

@@ -6,6 +6,7 @@
  * https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options). Every other field is
  * dropped with a note; nothing is sent half-formed.
  */
+import { GatewayError } from '../../errors.js';
 import type { MessagesBody } from '../../pipeline/messages.js';
 import { Notes } from '../notes.js';
 import type { TranslatedRequest, TranslateOptions } from '../types.js';
@@ -43,12 +44,23 @@ function stop(value: unknown, notes: Notes): string[] | undefined {
   return seqs.length > 0 ? seqs.slice(0, MAX_STOP) : undefined;
 }
 
+/** A number within [min, max] (integer when asked), else undefined with a note when one was given. */
+function within(name: string, v: unknown, min: number, max: number, notes: Notes, integer = false): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number' && v >= min && v <= max && (!integer || Number.isInteger(v))) return v;
+  notes.add(`dropped: ${name} ${JSON.stringify(v)?.slice(0, 40)} (Chat Completions takes ${integer ? 'an integer' : 'a number'} from ${min} to ${max})`);
+  return undefined;
+}
+
 function copyFields(body: MessagesBody, out: Obj, notes: Notes): void {
-  if (typeof body.max_tokens === 'number') out.max_completion_tokens = body.max_tokens;
+  const max = within('max_tokens', body.max_tokens, 1, Number.MAX_SAFE_INTEGER, notes, true);
+  if (max !== undefined) out.max_completion_tokens = max;
   const seqs = stop(body.stop_sequences, notes);
   if (seqs) out.stop = seqs;
-  if (typeof body.temperature === 'number') out.temperature = body.temperature;
-  if (typeof body.top_p === 'number') out.top_p = body.top_p;
+  const temperature = within('temperature', body.temperature, 0, 2, notes);
+  if (temperature !== undefined) out.temperature = temperature;
+  const topP = within('top_p', body.top_p, 0, 1, notes);
+  if (topP !== undefined) out.top_p = topP;
   const effort = reasoningEffort(body, notes);
   if (effort) out.reasoning_effort = effort;
   if (body.stream === true) {
@@ -72,11 +84,13 @@ function copyTools(body: MessagesBody, out: Obj, notes: Notes): void {
   Object.assign(out, chatToolChoice(body.tool_choice, names, notes));
 }
 
-/** Translates one Messages request; `notes` name everything not carried over. */
+/** Translates one Messages request; `notes` name everything not carried over. Throws a GatewayError when nothing is left to send. */
 export function translateChatRequest(body: MessagesBody, opts: TranslateOptions): TranslatedRequest {
   const notes = new Notes();
   const model = opts.model ?? (typeof body.model === 'string' ? body.model : undefined);
-  const out: Obj = { model, messages: [...systemMessages(body.system, opts, notes), ...chatMessages(body.messages, opts, notes)] };
+  const messages = [...systemMessages(body.system, opts, notes), ...chatMessages(body.messages, opts, notes)];
+  if (messages.length === 0) throw new GatewayError('messages_invalid', `nothing of the conversation can be sent as Chat Completions (${notes.list().join('; ') || 'no messages'})`);
+  const out: Obj = { model, messages };
   copyFields(body, out, notes);
   copyTools(body, out, notes);
   return { body: out, notes: notes.list() };
