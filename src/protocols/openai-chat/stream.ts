@@ -8,6 +8,7 @@
  * usage chunk (stream_options.include_usage) or `[DONE]`; a stream that ends without a finish_reason ends with
  * an Anthropic `error` event.
  */
+import { randomBytes } from 'node:crypto';
 import { formatEvent, type SseEvent } from '../../upstream/sse-reader.js';
 import type { StreamAdapter } from '../types.js';
 import { translateChatError } from './errors.js';
@@ -30,9 +31,13 @@ interface ToolCall {
   block?: number;
 }
 
-/** A message id in Anthropic's form, kept recognisable as the upstream's. */
+/**
+ * A message id in Anthropic's form: the upstream's id, made unique. Claude Code merges the blocks of answers that
+ * share an id into one assistant turn, and some compatible servers send the same id with every answer.
+ */
 export function messageId(id: unknown): string {
-  return typeof id === 'string' && id ? `msg_${id.replace(/[^A-Za-z0-9_-]/g, '')}` : `msg_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+  const given = typeof id === 'string' ? id.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 80) : '';
+  return `msg_${given ? `${given}_` : ''}${randomBytes(6).toString('hex')}`;
 }
 
 /** Created per response; never shared. */
