@@ -29,7 +29,8 @@ describe('the Chat Completions provider examples', () => {
       const gw = await startGateway({ configPath: resolve(`examples/providers/${ex.file}`), env, port: 0, silent: true });
       try {
         fake.reply = () => ({ text: 'from the example' });
-        const client = new Anthropic({ baseURL: gw.url, apiKey: 'sk-ant-client', maxRetries: 0 });
+        // The client's Anthropic credentials (a key, or an OAuth token for the keyless local server) never reach the server.
+        const client = ex.key ? new Anthropic({ baseURL: gw.url, apiKey: 'sk-ant-client', maxRetries: 0 }) : new Anthropic({ baseURL: gw.url, apiKey: null, authToken: 'oauth-token-of-the-client', maxRetries: 0 });
         const msg = await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, system: 'sys', messages: [{ role: 'user', content: 'mmexec hello' }] });
         assert.deepEqual(msg.content, [{ type: 'text', text: 'from the example' }]);
         assert.equal(msg.model, 'claude-sonnet-4-6', 'restore-model reports the model Claude Code asked for');

@@ -142,6 +142,9 @@ describe('an openai-chat upstream', () => {
       assert.ok(err instanceof APIError, `${name}: ${String(err)}`);
       assert.match(err.message, message, name);
     }
+    chat.reply = () => ({ raw: fixture('text.sse').replace('data: [DONE]\n\n', '') });
+    const complete = await client.messages.stream(ask('no done line')).finalMessage();
+    assert.deepEqual([complete.content, complete.stop_reason], [[{ type: 'text', text: 'Hello there' }], 'end_turn'], 'a stream that finished but sent no [DONE] is complete');
     chat.reply = () => ({ raw: fixture('reasoning-content.sse') });
     const msg = await client.messages.stream(ask('think')).finalMessage();
     assert.deepEqual(msg.content.map((b) => b.type), ['thinking', 'text']);
