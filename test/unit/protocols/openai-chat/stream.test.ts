@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { openaiChat } from '../../../src/protocols/openai-chat/index.js';
-import { SseReader, type SseEvent } from '../../../src/upstream/sse-reader.js';
-import { streamViolation, type NamedEvent } from '../../support/anthropic-stream-check.js';
+import { openaiChat } from '../../../../src/protocols/openai-chat/index.js';
+import { SseReader, type SseEvent } from '../../../../src/upstream/sse-reader.js';
+import { streamViolation, type NamedEvent } from '../../../support/anthropic-stream-check.js';
 
 type Obj = Record<string, unknown>;
 
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/openai/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/openai/${name}`, import.meta.url), 'utf8');
 
 /** Feeds `text` in pieces cut at `cuts` through the SSE reader and the adapter, and parses what comes out. */
 function translate(text: string, cuts: number[] = []): NamedEvent[] {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openaiChat } from '../../../src/protocols/openai-chat/index.js';
-import { checkChatRequest } from '../../support/openai-chat-validation.js';
+import { openaiChat } from '../../../../src/protocols/openai-chat/index.js';
+import { checkChatRequest } from '../../../support/openai-chat-validation.js';
 
 type Obj = Record<string, unknown>;
 

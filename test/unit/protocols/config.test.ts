@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config/load.js';
-import { ConfigError, formatIssue } from '../../src/errors.js';
-import { compilePlan } from '../../src/plan/compile.js';
-import type { Plan } from '../../src/plan/types.js';
-import { openaiChat } from '../../src/protocols/openai-chat/index.js';
-import { openaiResponses } from '../../src/protocols/openai-responses/index.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { ConfigError, formatIssue } from '../../../src/errors.js';
+import { compilePlan } from '../../../src/plan/compile.js';
+import type { Plan } from '../../../src/plan/types.js';
+import { openaiChat } from '../../../src/protocols/openai-chat/index.js';
+import { openaiResponses } from '../../../src/protocols/openai-responses/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mmexec-protocol-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

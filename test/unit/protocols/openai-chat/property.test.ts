@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { GatewayError } from '../../../src/errors.js';
-import { openaiChat } from '../../../src/protocols/openai-chat/index.js';
-import { parseBody } from '../../../src/server/parse-body.js';
-import { checkChatRequest } from '../../support/openai-chat-validation.js';
+import { GatewayError } from '../../../../src/errors.js';
+import { openaiChat } from '../../../../src/protocols/openai-chat/index.js';
+import { parseBody } from '../../../../src/server/parse-body.js';
+import { checkChatRequest } from '../../../support/openai-chat-validation.js';
 
 const text = fc.string({ maxLength: 20 });
 const id = fc.constantFrom('toolu_1', 'toolu_2', 'toolu_3', 'call_x');

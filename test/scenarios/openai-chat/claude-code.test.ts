@@ -12,7 +12,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthr
 import { startFakeOpenAIChat, type FakeOpenAIChat } from '../../support/fake-openai-chat.js';
 import { startTestGateway, type TestGateway } from '../../support/gateway.js';
 import { THOUGHT_PREFIX } from '../../../src/thinking/convert.js';
-import { ADAPTIVE_MODEL } from '../../claude-code/scenarios.js';
+import { ADAPTIVE_MODEL } from '../claude-code/scenarios.js';
 
 const KEY = 'sk-openai-cli';
 const CLIENT_KEY = 'sk-ant-client-cli';
