@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { openaiChat } from '../../../../src/protocols/openai-chat/index.js';
 import { checkChatRequest } from '../../../support/openai-chat-validation.js';
@@ -168,4 +169,24 @@ describe('openai-chat request translation', () => {
     for (const k of ['metadata', 'top_k', 'context_management', 'output_config']) assert.equal(k in t.body, false, k);
     assert.deepEqual(t.notes.filter((n) => /metadata|top_k|context_management|output_config\.format/.test(n)).length, 4);
   });
+});
+
+describe('openai-chat translation of captured Claude Code requests', () => {
+  const dir = new URL('../../../fixtures/claude-code/', import.meta.url);
+  for (const release of readdirSync(dir).filter((d) => /^\d+\.\d+\.\d+$/.test(d))) {
+    for (const file of readdirSync(new URL(`${release}/`, dir)).filter((f) => f.endsWith('.json'))) {
+      const capture = JSON.parse(readFileSync(new URL(`${release}/${file}`, dir), 'utf8')) as { requests?: Array<{ method: string; path: string; body?: Obj }> };
+      const bodies = (capture.requests ?? []).filter((r) => r.method === 'POST' && r.path.split('?')[0] === '/v1/messages' && r.body);
+      if (bodies.length === 0) continue;
+      it(`translates the ${bodies.length} Messages request(s) of ${release}/${file} to requests a strict endpoint accepts`, () => {
+        for (const r of bodies) {
+          const t = openaiChat.translateRequest(r.body!, { model: 'gpt-5.4' });
+          assert.equal(checkChatRequest(t.body), null);
+          const sent = t.body as Obj;
+          if (Array.isArray(r.body!.tools) && r.body!.tools.length > 0) assert.ok(Array.isArray(sent.tools) && sent.tools.length > 0, 'Claude Code\'s tools are sent');
+          assert.equal(sent.stream, r.body!.stream === true ? true : undefined);
+        }
+      });
+    }
+  }
 });
