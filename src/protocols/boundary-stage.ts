@@ -9,11 +9,9 @@ import { errorBody } from '../errors.js';
 import { declaredList } from '../models/model-list.js';
 import type { Stage } from '../pipeline/stage.js';
 import { BYTES_PER_TOKEN, estimateTokens } from '../profiles/estimate-tokens.js';
+import { COUNT_TOKENS_PATH as COUNT_TOKENS, MESSAGES_PATH } from './paths.js';
 import type { Protocol } from './types.js';
 
-/** The only request a protocol upstream receives. */
-export const MESSAGES_PATH = '/v1/messages';
-const COUNT_TOKENS = '/v1/messages/count_tokens';
 
 /** Builds the boundary stage of an upstream speaking `protocol`. */
 export function boundaryStage(protocol: Protocol): Stage {

@@ -6,7 +6,7 @@
 import { GatewayError } from '../errors.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { CompiledUpstream } from '../plan/types.js';
-import { MESSAGES_PATH } from './boundary-stage.js';
+import { MESSAGES_PATH } from './paths.js';
 import type { Protocol, TranslatedRequest } from './types.js';
 
 /** The bytes to send and where: `target` is the full URL when `ignorePath` (the client's path is not appended). */

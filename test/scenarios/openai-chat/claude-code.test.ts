@@ -12,12 +12,13 @@ import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthr
 import { startFakeOpenAIChat, type FakeOpenAIChat } from '../../support/fake-openai-chat.js';
 import { startTestGateway, type TestGateway } from '../../support/gateway.js';
 import { THOUGHT_PREFIX } from '../../../src/thinking/convert.js';
-import { ADAPTIVE_MODEL } from '../claude-code/scenarios.js';
 
 const KEY = 'sk-openai-cli';
 const CLIENT_KEY = 'sk-ant-client-cli';
 const METRICS_TOKEN = 'metrics-cli';
 const release = claudeRelease(DEFAULT_VERSION);
+/** Claude Code asks for adaptive thinking on this model, so its requests carry thinking settings to translate. */
+const ADAPTIVE_MODEL = 'claude-opus-4-8';
 
 function rules(openai: string, anthropic: string): string {
   return `version: 1
