@@ -1,16 +1,17 @@
 /**
  * The file store: sticky state as `<dir>/state/<session>.json` (client and global scopes below
  * `state/client/` and `state/global.json`), thinking hashes as marker files under `<dir>/thinking/`,
- * counters under `<dir>/counters/`. Writes are atomic (temp file + rename); a corrupt file reads as unset.
+ * counters under `<dir>/counters/`, records under `<dir>/ledger/` (file-records.ts). Writes are atomic (temp file + rename); a corrupt file reads as unset.
  * One gateway process per directory (see dir-lock.ts); expired files are removed by a bounded sweep.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockStateDir, type DirLock } from './dir-lock.js';
+import { FileRecords, recordDirs } from './file-records.js';
 import { DirSweep, type SweepOptions } from './file-sweep.js';
 import { LruMap, stringBytes } from './lru-map.js';
-import type { StateNamespace, StateStore } from './store.js';
+import type { RecordChange, RecordNamespace, StateNamespace, StateStore, StoredRecord } from './store.js';
 
 interface Record_ {
   value: string;
@@ -34,6 +35,7 @@ export class FileStore implements StateStore {
   private readonly busy = new Map<string, Promise<unknown>>();
   private readonly sweeper: DirSweep;
   private lock: DirLock | undefined;
+  private readonly records: FileRecords;
 
   constructor(
     readonly dir: string,
@@ -41,7 +43,8 @@ export class FileStore implements StateStore {
     private readonly now: () => number = Date.now,
     sweep: SweepOptions = SWEEP_DEFAULTS,
   ) {
-    const dirs = ['state', join('state', 'client'), 'thinking', 'counters'].map((d) => join(dir, d));
+    const dirs = [...['state', join('state', 'client'), 'thinking', 'counters'].map((d) => join(dir, d)), ...recordDirs(dir)];
+    this.records = new FileRecords(dir, (file, fn) => this.exclusive(file, fn), warn, now);
     this.sweeper = new DirSweep(dirs, (d, name) => this.expire(d, name), sweep, (err) =>
       this.warn(`state sweep failed: ${(err as Error).message}`),
     );
@@ -233,6 +236,18 @@ export class FileStore implements StateStore {
     });
     this.counterQueue = run.catch(() => undefined);
     return run;
+  }
+
+  async updateRecord(ns: RecordNamespace, key: string, change: RecordChange, ttlSeconds: number): Promise<void> {
+    return this.records.update(ns, key, change, ttlSeconds);
+  }
+
+  async getRecord(ns: RecordNamespace, key: string): Promise<Record<string, string> | undefined> {
+    return this.records.get(ns, key);
+  }
+
+  async recentRecords(ns: RecordNamespace, limit: number): Promise<StoredRecord[]> {
+    return this.records.recent(ns, limit);
   }
 
   async countByValue(ns: StateNamespace): Promise<Record<string, number>> {

@@ -1,5 +1,6 @@
 /** An in-memory state store: fast, lost on restart, one process only. */
-import type { StateNamespace, StateStore } from './store.js';
+import { applyChange } from './record-change.js';
+import type { RecordChange, RecordNamespace, StateNamespace, StateStore, StoredRecord } from './store.js';
 
 interface Entry {
   value: string;
@@ -10,6 +11,8 @@ interface Entry {
 export class MemoryStore implements StateStore {
   readonly kind = 'memory' as const;
   private readonly data = new Map<string, Entry>();
+  /** Records per namespace; a Map keeps insertion order, and a change moves its record to the end. */
+  private readonly records = new Map<RecordNamespace, Map<string, { fields: Record<string, string>; expiresAt: number }>>();
   private readonly sweep: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -65,8 +68,45 @@ export class MemoryStore implements StateStore {
     return counts;
   }
 
+  private recordsOf(ns: RecordNamespace): Map<string, { fields: Record<string, string>; expiresAt: number }> {
+    let m = this.records.get(ns);
+    if (!m) this.records.set(ns, (m = new Map()));
+    return m;
+  }
+
+  private liveRecord(ns: RecordNamespace, key: string): Record<string, string> | undefined {
+    const m = this.recordsOf(ns);
+    const r = m.get(key);
+    if (r && r.expiresAt <= this.now()) m.delete(key);
+    else return r?.fields;
+    return undefined;
+  }
+
+  async updateRecord(ns: RecordNamespace, key: string, change: RecordChange, ttlSeconds: number): Promise<void> {
+    const m = this.recordsOf(ns);
+    const fields = applyChange(this.liveRecord(ns, key) ?? {}, change);
+    m.delete(key);
+    m.set(key, { fields, expiresAt: this.now() + ttlSeconds * 1000 });
+  }
+
+  async getRecord(ns: RecordNamespace, key: string): Promise<Record<string, string> | undefined> {
+    const fields = this.liveRecord(ns, key);
+    return fields && { ...fields };
+  }
+
+  async recentRecords(ns: RecordNamespace, limit: number): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    const keys = [...this.recordsOf(ns).keys()];
+    for (let i = keys.length - 1; i >= 0 && out.length < limit; i--) {
+      const fields = this.liveRecord(ns, keys[i]!);
+      if (fields) out.push({ key: keys[i]!, fields: { ...fields } });
+    }
+    return out;
+  }
+
   private purge(): void {
     for (const k of this.data.keys()) this.live(k);
+    for (const [ns, m] of this.records) for (const k of m.keys()) this.liveRecord(ns, k);
   }
 
   async close(): Promise<void> {

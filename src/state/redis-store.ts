@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import type { StoreHealthSink } from './state-errors.js';
-import type { StateNamespace, StateStore } from './store.js';
+import type { RecordChange, RecordNamespace, StateNamespace, StateStore, StoredRecord } from './store.js';
 
 /** Adds to a counter and sets its TTL (ms) only when the key has none yet (i.e. from its creation), atomically. */
 const INCR_SCRIPT = `
@@ -18,6 +18,34 @@ return v`;
 function ttlMs(ttlSeconds: number): number {
   return Math.max(1, Math.ceil(ttlSeconds * 1000));
 }
+
+/**
+ * Applies a record change in one atomic step: HINCRBYFLOAT per number, HSET per string, a TTL from this
+ * change, and the record's place in the namespace's index (a sorted set scored by change time, trimmed to
+ * the TTL). KEYS: record, index. ARGV: ttl ms, now ms, record key, number of additions, then name/value
+ * pairs (additions first, then strings).
+ */
+const RECORD_SCRIPT = `
+local ttl = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+local adds = tonumber(ARGV[4])
+local i = 5
+for _ = 1, adds do
+  redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+while i <= #ARGV do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('ZADD', KEYS[2], now, ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - ttl)
+redis.call('PEXPIRE', KEYS[2], ttl)
+return 1`;
+
+/** The index of a record namespace (record keys never hold `~`: see session-key.ts). */
+const INDEX_SUFFIX = '~index';
 
 /** How long a call made before the first connection waits for it (startup only). */
 const FIRST_CONNECT_WAIT_MS = 2000;
@@ -55,6 +83,7 @@ export class RedisStore implements StateStore {
       retryStrategy: (times) => Math.min(100 * times, 1000),
     });
     this.redis.defineCommand('mmexecIncr', { numberOfKeys: 1, lua: INCR_SCRIPT });
+    this.redis.defineCommand('mmexecRecord', { numberOfKeys: 2, lua: RECORD_SCRIPT });
     this.redis.on('ready', () => {
       if (this.everReady && this.warnedDown) this.health.recovered();
       this.everReady = true;
@@ -89,7 +118,7 @@ export class RedisStore implements StateStore {
     return this.healthy ? 'ok' : 'degraded';
   }
 
-  private k(ns: StateNamespace, key: string): string {
+  private k(ns: StateNamespace | RecordNamespace, key: string): string {
     return `${this.prefix}${ns}:${key}`;
   }
 
@@ -126,6 +155,26 @@ export class RedisStore implements StateStore {
   async incrBy(ns: StateNamespace, key: string, amount: number, ttlSeconds: number): Promise<number> {
     const r = (await this.ready()) as Redis & { mmexecIncr(key: string, amount: string, ttl: number): Promise<string> };
     return Number(await r.mmexecIncr(this.k(ns, key), String(amount), ttlMs(ttlSeconds)));
+  }
+
+  async updateRecord(ns: RecordNamespace, key: string, change: RecordChange, ttlSeconds: number): Promise<void> {
+    const r = (await this.ready()) as Redis & { mmexecRecord(...args: string[]): Promise<number> };
+    const adds = Object.entries(change.add).filter(([, v]) => Number.isFinite(v));
+    const pairs = [...adds, ...Object.entries(change.set)].flatMap(([k, v]) => [k, String(v)]);
+    const ttl = String(ttlMs(ttlSeconds));
+    await r.mmexecRecord(this.k(ns, key), this.k(ns, INDEX_SUFFIX), ttl, String(Date.now()), key, String(adds.length), ...pairs);
+  }
+
+  async getRecord(ns: RecordNamespace, key: string): Promise<Record<string, string> | undefined> {
+    const fields = await (await this.ready()).hgetall(this.k(ns, key));
+    return Object.keys(fields).length > 0 ? fields : undefined;
+  }
+
+  async recentRecords(ns: RecordNamespace, limit: number): Promise<StoredRecord[]> {
+    const r = await this.ready();
+    const keys = await r.zrevrange(this.k(ns, INDEX_SUFFIX), 0, Math.max(0, limit - 1));
+    const all = await Promise.all(keys.map((key) => r.hgetall(this.k(ns, key))));
+    return keys.flatMap((key, i) => (Object.keys(all[i]!).length > 0 ? [{ key, fields: all[i]! }] : []));
   }
 
   async countByValue(ns: StateNamespace): Promise<Record<string, number>> {

@@ -58,6 +58,9 @@ export class ObservedStore implements StateStore {
   readonly kind: StateStore['kind'];
   readonly countByValue?: StateStore['countByValue'];
   readonly status?: StateStore['status'];
+  readonly updateRecord?: StateStore['updateRecord'];
+  readonly getRecord?: StateStore['getRecord'];
+  readonly recentRecords?: StateStore['recentRecords'];
 
   constructor(
     readonly inner: StateStore,
@@ -66,6 +69,9 @@ export class ObservedStore implements StateStore {
     this.kind = inner.kind;
     if (inner.countByValue) this.countByValue = (ns) => this.ok(inner.countByValue!(ns));
     if (inner.status) this.status = () => inner.status!();
+    if (inner.updateRecord) this.updateRecord = (ns, key, change, ttl) => this.ok(inner.updateRecord!(ns, key, change, ttl));
+    if (inner.getRecord) this.getRecord = (ns, key) => this.ok(inner.getRecord!(ns, key));
+    if (inner.recentRecords) this.recentRecords = (ns, limit) => this.ok(inner.recentRecords!(ns, limit));
   }
 
   private async ok<T>(call: Promise<T>): Promise<T> {

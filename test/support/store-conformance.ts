@@ -91,5 +91,33 @@ export function storeConformance(name: string, open: () => Promise<StoreUnderTes
       await s.set('sticky:client', 'c1', 'minimax', 60);
       assert.deepEqual(await s.countByValue('sticky:session'), { minimax: 2, other: 1 });
     });
+
+    test('adds to record fields without losing concurrent changes, and sets text fields', async (s) => {
+      if (!s.updateRecord || !s.getRecord) return assert.fail('records are part of every bundled store');
+      assert.equal(await s.getRecord('ledger:session', 'sess-a'), undefined);
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => s.updateRecord!('ledger:session', 'sess-a', { add: { requests: 1, cost_usd: 0.25, input: 100 }, set: { upstream: `u${i % 2}` } }, 60)),
+      );
+      const got = await s.getRecord('ledger:session', 'sess-a');
+      assert.equal(Number(got?.requests), 40);
+      assert.equal(Number(got?.cost_usd), 10);
+      assert.equal(Number(got?.input), 4000);
+      assert.match(got?.upstream ?? '', /^u[01]$/);
+      assert.equal(await s.getRecord('ledger:day', 'sess-a'), undefined, 'namespaces are separate');
+    });
+
+    test('lists records most recently changed first and forgets them after their TTL from the last change', async (s, advance) => {
+      if (!s.updateRecord || !s.recentRecords) return assert.fail('records are part of every bundled store');
+      for (const key of ['one', 'two', 'three']) {
+        await s.updateRecord('ledger:session', key, { add: { requests: 1 }, set: {} }, key === 'two' ? 1 : 60);
+        await advance(20);
+      }
+      await s.updateRecord('ledger:session', 'one', { add: {}, set: { model: 'm' } }, 60);
+      assert.deepEqual((await s.recentRecords('ledger:session', 10)).map((r) => r.key), ['one', 'three', 'two']);
+      assert.deepEqual((await s.recentRecords('ledger:session', 1)).map((r) => r.fields), [{ requests: '1', model: 'm' }]);
+      await advance(1100);
+      assert.deepEqual((await s.recentRecords('ledger:session', 10)).map((r) => r.key), ['one', 'three']);
+      assert.equal(await s.getRecord!('ledger:session', 'two'), undefined);
+    });
   });
 }
