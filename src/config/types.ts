@@ -129,6 +129,7 @@ export interface Config {
     on_error?: 'fail_open' | 'fail_closed';
     sticky_ttl?: string;
     thinking_ttl?: string;
+    ledger_ttl?: string;
   };
   jsonata?: { timeout?: string; max_depth?: number; max_sequence?: number };
   upstreams: Record<string, UpstreamConfig>;

@@ -44,7 +44,7 @@ export const UPSTREAM_ERROR_KINDS = ['connect', 'first_byte_timeout', 'idle_time
 export type UpstreamErrorKind = (typeof UPSTREAM_ERROR_KINDS)[number];
 
 /** Operations of the state store counted in mmexec_state_errors_total when they fail. */
-export const STATE_OPERATIONS = ['sticky_get', 'sticky_set', 'thinking_record', 'thinking_lookup', 'budget_get', 'budget_incr'] as const;
+export const STATE_OPERATIONS = ['sticky_get', 'sticky_set', 'thinking_record', 'thinking_lookup', 'budget_get', 'budget_incr', 'ledger_update'] as const;
 
 /** One state store operation. */
 export type StateOperation = (typeof STATE_OPERATIONS)[number];

@@ -18,6 +18,7 @@ export function compileState(state: Config['state'] = {}, cc: CompileContext, en
     onError: state.on_error ?? 'fail_open',
     stickyTtlSeconds: parseDuration(state.sticky_ttl ?? '7d') / 1000,
     thinkingTtlSeconds: parseDuration(state.thinking_ttl ?? '30d') / 1000,
+    ledgerTtlSeconds: parseDuration(state.ledger_ttl ?? '7d') / 1000,
   };
 }
 

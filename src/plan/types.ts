@@ -125,6 +125,8 @@ export interface Plan {
     readonly onError: 'fail_open' | 'fail_closed';
     readonly stickyTtlSeconds: number;
     readonly thinkingTtlSeconds: number;
+    /** How long a session's ledger record is kept after its last request. */
+    readonly ledgerTtlSeconds: number;
   };
   readonly upstreams: ReadonlyMap<string, CompiledUpstream>;
   readonly routes: readonly CompiledRoute[];

@@ -6,10 +6,15 @@ import { asGatewayError, errorBody, GatewayError } from '../errors.js';
 import type { Gateway } from './gateway.js';
 import { handleRequest } from './handle-request.js';
 import { normalizeTarget, type RequestTarget } from './request-target.js';
+import { addSessionRoutes } from './sessions-endpoint.js';
 import { buildStatus } from './status.js';
+import { addUiRoutes } from './ui-endpoint.js';
 
 /** Paths the gateway answers itself; they are never passed through. */
-export const OWN_PATHS = ['/healthz', '/metrics', '/status'] as const;
+export const OWN_PATHS = ['/healthz', '/metrics', '/status', '/sessions', '/ui', '/ui/data'] as const;
+
+/** Path prefixes the gateway answers itself (`/sessions/<id>`). */
+export const OWN_PREFIXES = ['/sessions/'] as const;
 
 /** Checks `Authorization: Bearer <token>` in constant time when a token is configured. */
 export function bearerOk(req: Request, token: string | undefined): boolean {
@@ -18,6 +23,24 @@ export function bearerOk(req: Request, token: string | undefined): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(token).digest();
   return timingSafeEqual(a, b);
+}
+
+/** Checks a token given some other way than the header (the /ui page's `?token=`) in constant time. */
+function tokenOk(given: string, token: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(token).digest());
+}
+
+/**
+ * The check of the endpoints protected like /status: answers 401 itself and returns false when the
+ * credentials fail. A query token counts only where the endpoint passes one.
+ */
+function metricsAccess(gw: Gateway, what: string): (req: Request, res: Response, queryToken?: string) => boolean {
+  return (req, res, queryToken) => {
+    const token = gw.plan.server.metricsToken;
+    if (bearerOk(req, token) || (token !== undefined && queryToken !== undefined && tokenOk(queryToken, token))) return true;
+    res.status(401).json(errorBody('authentication_error', `${what} require Authorization: Bearer <token>`));
+    return false;
+  };
 }
 
 /** Builds the app for a gateway. */
@@ -56,8 +79,14 @@ export function createApp(gw: Gateway): Express {
     res.json(await buildStatus(gw));
   });
 
-  app.all([...OWN_PATHS], (req: Request, res: Response) => {
+  addSessionRoutes(app, gw, metricsAccess(gw, 'sessions'));
+  addUiRoutes(app, gw, metricsAccess(gw, 'the ui and its data (or ?token=<token> to open the page)'));
+
+  app.all([...OWN_PATHS, '/sessions/:id'], (req: Request, res: Response) => {
     res.status(405).json(errorBody('invalid_request_error', `${req.method} is not allowed on ${req.path}`));
+  });
+  app.use((req: Request, res: Response) => {
+    res.status(404).json(errorBody('not_found_error', `the gateway has no ${req.path}`));
   });
   return app;
 }
@@ -79,7 +108,7 @@ export function createHandler(gw: Gateway): (req: IncomingMessage, res: ServerRe
     } catch (err) {
       target = asGatewayError(err);
     }
-    if (!(target instanceof GatewayError) && OWN.has(target.path)) app(req, res);
+    if (!(target instanceof GatewayError) && (OWN.has(target.path) || OWN_PREFIXES.some((p) => target.path.startsWith(p)))) app(req, res);
     else void handleRequest(gw, req, res, target);
   };
 }

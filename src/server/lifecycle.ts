@@ -21,12 +21,14 @@ export function reload(running: RunningGateway, configPath: string): boolean {
       if (was !== now) gw.log.warn(`server.${key} changed from ${was} to ${now}: it takes effect after a restart; still listening on ${running.url}`);
     }
     gw.swap(plan);
+    gw.lastReload = { at: new Date().toISOString(), ok: true };
     gw.services.recorder.configReload('success');
     gw.log.info('configuration reloaded', { digest: plan.digest, routes: plan.routes.length });
     return true;
   } catch (err) {
     gw.services.recorder.configReload('failure');
     const detail = err instanceof ConfigError ? err.issues.map(formatIssue).join('; ') : (err as Error).message;
+    gw.lastReload = { at: new Date().toISOString(), ok: false, error: detail };
     gw.log.error('configuration reload failed; the previous configuration keeps serving', { error: detail });
     return false;
   }

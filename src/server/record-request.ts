@@ -1,5 +1,6 @@
 /** After a request: one log line and one metrics record. Off the byte path: runs once the answer is sent. */
 import type { GatewayError } from '../errors.js';
+import { noteRequest } from '../ledger/note-request.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { StreamOutcome } from '../upstream/response-pipe.js';
 import type { Gateway } from './gateway.js';
@@ -17,15 +18,16 @@ export interface RequestSummary {
 
 const ms = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b !== undefined ? Math.round((b - a) * 100) / 100 : undefined);
 
-/** Logs the request and reports it to the metrics recorder. */
+/** Logs the request, reports it to the metrics recorder and hands it to the session ledger. */
 export function recordRequest(gw: Gateway, ctx: RequestContext | undefined, s: RequestSummary): void {
   const end = performance.now();
   const usage = ctx?.usage.usage();
   const upstream = ctx?.route?.reply ? 'local' : ctx?.upstream?.name ?? 'none';
   const model = ctx?.usage.model() ?? ctx?.upstreamModel ?? 'unknown';
   const t = ctx?.timings;
-  const { costUsd } = gw.services.recorder.requestFinished({
-    route: ctx?.route?.name ?? 'none',
+  const route = ctx?.route?.name ?? 'none';
+  const { costUsd, savingsUsd } = gw.services.recorder.requestFinished({
+    route,
     upstream,
     model,
     requestedModel: ctx?.requestedModel ?? 'unknown',
@@ -36,7 +38,9 @@ export function recordRequest(gw: Gateway, ctx: RequestContext | undefined, s: R
     overheadSeconds: t?.upstreamSend !== undefined ? (t.upstreamSend - t.bodyEnd) / 1000 : undefined,
     usage,
   });
-  const level = s.status >= 500 || s.outcome === 'broken' || s.outcome === 'idle' ? 'warn' : 'info';
+  const broken = s.outcome === 'broken' || s.outcome === 'idle';
+  noteRequest(gw, ctx, { id: s.id, status: s.status, broken, error: s.error, route, upstream, model, usage, durationMs: end - s.start, costUsd, savingsUsd });
+  const level = s.status >= 500 || broken ? 'warn' : 'info';
   gw.log.log(level, `${s.method} ${s.url.split('?', 1)[0]} ${s.status}`, {
     request_id: s.id,
     route: ctx?.route?.name,

@@ -1,0 +1,59 @@
+/** Hands a finished request to the ledger and to the recent-requests ring; called where requests are recorded. */
+import { tokensByType } from '../metrics/cost.js';
+import type { Usage } from '../metrics/types.js';
+import type { RequestContext } from '../pipeline/context.js';
+import type { GatewayError } from '../errors.js';
+import type { Gateway } from '../server/gateway.js';
+import type { LedgerEntry } from './ledger-entry.js';
+
+/** What recordRequest already knows about the request. */
+export interface FinishedRequest {
+  id: string;
+  status: number;
+  /** The stream broke or went idle after its head was sent. */
+  broken: boolean;
+  error: GatewayError | undefined;
+  route: string;
+  upstream: string;
+  model: string;
+  usage: Usage | undefined;
+  durationMs: number;
+  costUsd: number;
+  savingsUsd: number;
+}
+
+const ZERO: Usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+
+/** Records the request in the ring at once and in the ledger in the background (never throws). */
+export function noteRequest(gw: Gateway, ctx: RequestContext | undefined, r: FinishedRequest): void {
+  const tokens = tokensByType(r.usage ?? ZERO);
+  const at = new Date();
+  gw.recent.add({
+    id: r.id,
+    at: at.toISOString(),
+    route: r.route,
+    upstream: r.upstream,
+    status: r.status,
+    duration_ms: Math.round(r.durationMs),
+    tokens: { input: tokens.input, output: tokens.output, cache_read: tokens.cache_read, cache_write: tokens.cache_write_5m + tokens.cache_write_1h },
+    cost_usd: Number(r.costUsd.toFixed(6)),
+  });
+  const upstream = ctx?.route?.reply ? undefined : ctx?.upstream;
+  const entry: LedgerEntry = {
+    session: ctx?.session,
+    client: ctx?.client,
+    route: r.route,
+    upstream: r.upstream,
+    provider: upstream ? (upstream.profile?.profile.name ?? upstream.provider) : 'none',
+    model: r.model,
+    forwarded: upstream !== undefined,
+    status: r.status,
+    errorType: r.error?.type,
+    failed: r.status >= 400 || r.broken,
+    tokens,
+    costUsd: r.costUsd,
+    savedUsd: r.savingsUsd,
+    at,
+  };
+  void gw.ledger.record(entry);
+}
