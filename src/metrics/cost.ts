@@ -61,3 +61,12 @@ export function costOf(usage: Usage, price: Price): number {
     1e6
   );
 }
+
+/** What the cache reads and the cache writes of `usage` cost at `price`, in USD (a part of costOf). Pure. */
+export function cacheCostOf(usage: Usage, price: Price): { read: number; write: number } {
+  const t = tokensByType(usage);
+  return {
+    read: (t.cache_read * price.cache_read) / 1e6,
+    write: (t.cache_write_5m * price.cache_write_5m + t.cache_write_1h * price.cache_write_1h) / 1e6,
+  };
+}

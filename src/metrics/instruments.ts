@@ -19,6 +19,7 @@ export interface Instruments {
   requests: Counter<string>;
   tokens: Counter<string>;
   cost: Counter<string>;
+  cacheCost: Counter<string>;
   savings: Counter<string>;
   unpriced: Counter<string>;
   duration: Histogram<string>;
@@ -60,6 +61,11 @@ export function createInstruments(registry: Registry, clientLabel: boolean): Ins
       withClient(['upstream', 'model', 'type']),
     ),
     cost: counter('mmexec_cost_usd_total', 'Cost in USD at the configured prices.', withClient(['upstream', 'model'])),
+    cacheCost: counter(
+      'mmexec_cache_cost_usd_total',
+      'The part of mmexec_cost_usd_total paid for prompt cache reads and for cache writes, by operation (read, write).',
+      ['upstream', 'operation'],
+    ),
     savings: counter(
       'mmexec_savings_usd_total',
       'USD saved by serving a cheaper model than requested (requested-model cost minus actual cost, when positive).',

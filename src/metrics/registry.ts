@@ -2,7 +2,8 @@
  * Builds a prom-client registry and the MetricsRecorder the request path calls.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { TOKEN_TYPES, costOf, tokensByType } from './cost.js';
+import { registerBudgetGauge, type BudgetSource } from './budget-gauge.js';
+import { TOKEN_TYPES, cacheCostOf, costOf, tokensByType } from './cost.js';
 import { createInstruments, type Instruments } from './instruments.js';
 import { LabelLimiter, sanitizeLabel } from './labels.js';
 import type { PriceTable } from './prices.js';
@@ -24,6 +25,8 @@ export interface MetricsOptions {
   maxModels?: number;
   /** Registers prom-client's process and Node.js metrics; default true. */
   defaultMetrics?: boolean;
+  /** Read at each scrape for mmexec_budget_remaining_usd (default: no clients). */
+  budgetRemaining?: BudgetSource;
 }
 
 /** A registry to serve on /metrics and the recorder that feeds it. */
@@ -51,6 +54,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
   }
   const m = createInstruments(registry, opts.clientLabel === true);
+  registerBudgetGauge(registry, opts.budgetRemaining ?? (async () => []));
   m.buildInfo.set({ version: sanitizeLabel(opts.version) }, 1);
   return { registry, recorder: new PromRecorder(m, opts) };
 }
@@ -103,6 +107,11 @@ class PromRecorder implements MetricsRecorder {
       if (!price) this.unpriced(r.model, model);
       const costUsd = price ? costOf(r.usage, price) : 0;
       this.m.cost.inc({ upstream, model, ...client }, costUsd);
+      if (price) {
+        const cache = cacheCostOf(r.usage, price);
+        if (cache.read > 0) this.m.cacheCost.inc({ upstream, operation: 'read' }, cache.read);
+        if (cache.write > 0) this.m.cacheCost.inc({ upstream, operation: 'write' }, cache.write);
+      }
 
       let savingsUsd = 0;
       const requested = r.requestedModel;
@@ -154,6 +163,7 @@ class PromRecorder implements MetricsRecorder {
       for (const name of known.upstreams) {
         const upstream = this.upstreams.get(name);
         for (const kind of UPSTREAM_ERROR_KINDS) this.m.upstreamErrors.inc({ upstream, kind }, 0);
+        for (const operation of ['read', 'write']) this.m.cacheCost.inc({ upstream, operation }, 0);
       }
       const states = ['none', ...new Set(known.stickyValues)];
       for (const from of states) {

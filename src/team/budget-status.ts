@@ -2,6 +2,7 @@
  * Every client's budget caps with what is spent and what is left, read from the budget counters (shared by
  * replicas on Redis) on demand: for /ui and the mmexec_budget_remaining_usd gauge, never on the request path.
  */
+import type { BudgetRemaining } from '../metrics/budget-gauge.js';
 import type { Plan } from '../plan/types.js';
 import type { StateStore } from '../state/store.js';
 import { budgetLimits, fromMicros, type Period } from './budget.js';
@@ -37,4 +38,10 @@ export async function budgetStatus(plan: Plan, store: StateStore, now: Date): Pr
       resets_at: l.resetsAt.toISOString(),
     };
   });
+}
+
+/** The remaining total budget of each client per period, for mmexec_budget_remaining_usd (the current plan). */
+export async function remainingBudgets(gw: { plan: Plan; services: { store: StateStore } }): Promise<BudgetRemaining[]> {
+  const rows = await budgetStatus(gw.plan, gw.services.store, new Date());
+  return rows.filter((r) => r.upstream === null).map((r) => ({ client: r.client, period: r.period, usd: r.remaining_usd }));
 }

@@ -36,13 +36,23 @@ describe('Grafana dashboard', () => {
   it('has the panels operators look for', () => {
     const titles = panels.map((p) => p.title);
     for (const title of ['Cost per provider', 'Cumulative cost and savings', 'Tokens by type', 'Requests by route',
-      'Request latency', 'Time to first byte', 'Upstream errors', '5xx share', 'Sticky switches']) {
+      'Request latency', 'Time to first byte', 'Upstream errors', '5xx share', 'Sticky switches',
+      'Cache hit ratio per upstream', 'Cache cost: writes vs reads', 'Budget remaining']) {
       assert.ok(titles.includes(title), title);
     }
     const latency = exprs.filter((e) => e.panel === 'Request latency').map((e) => e.raw);
     for (const q of ['0.5', '0.95', '0.99']) {
       assert.ok(latency.some((e) => e.startsWith(`histogram_quantile(${q},`) && e.includes('mmexec_request_duration_seconds_bucket')), q);
     }
+  });
+
+  it('shows the cache hit ratio and cache cost per upstream, and the budget left per client and period', () => {
+    const of = (panel: string): string[] => exprs.filter((e) => e.panel === panel).map((e) => e.raw);
+    const ratio = of('Cache hit ratio per upstream');
+    assert.ok(ratio.some((e) => e.startsWith('sum by (upstream) (rate(mmexec_tokens_total{') && e.includes('type="cache_read"') && e.includes('type=~"input|cache_read|cache_write_5m|cache_write_1h"')), ratio.join('\n'));
+    assert.ok(of('Cache cost: writes vs reads').some((e) => e.includes('sum by (upstream, operation) (rate(mmexec_cache_cost_usd_total')));
+    assert.ok(of('Budget remaining').some((e) => e.includes('by (client, period) (mmexec_budget_remaining_usd)')));
+    assert.equal(panels.find((p) => p.title === 'Budget remaining')?.type, 'gauge');
   });
 
   it('queries only metrics the recorder exports', async () => {
