@@ -13,6 +13,8 @@ type Cell = string | number | { html: string };
 
 const cell = (c: Cell): string => (typeof c === 'object' ? c.html : escapeHtml(c));
 const usd = (n: number): string => `$${n.toFixed(4)}`;
+/** `HH:MM:SS` of an ISO time (UTC), the full time as its tooltip. */
+const time = (iso: string): { html: string } => ({ html: `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(iso)}">${escapeHtml(iso.slice(11, 19))}</time>` });
 const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
 const badge = (text: string, kind: string): { html: string } => ({ html: `<span class="badge ${escapeHtml(kind)}">${escapeHtml(text)}</span>` });
 
@@ -55,10 +57,10 @@ function sessionsSection(d: UiData): string {
   const providers = Object.entries(d.sessions_by_provider).sort((a, b) => b[1] - a[1]).map(([p, n]): Cell[] => [p, n]);
   const rows = d.sessions.slice(0, 20).map((s): Cell[] => [
     s.session, s.provider, s.upstream, s.model, s.requests, usd(s.cost_usd), usd(s.saved_usd), pct(s.cache_read_ratio),
-    s.last_error ? badge(`${s.last_error.status} ${s.last_error.type}`, 'failing') : '-', s.updated_at,
+    s.last_error ? badge(`${s.last_error.status} ${s.last_error.type}`, 'failing') : '-', time(s.updated_at),
   ]);
   const body = `<div class="split"><div>${table(['Provider', 'Sessions'], providers, 'no sessions yet')}</div><div>${table(
-    ['Session', 'Provider', 'Upstream', 'Model', 'Requests', 'Cost', 'Saved', 'Cache read', 'Last error', 'Updated'], rows, 'no sessions yet')}</div></div>`;
+    ['Session', 'Provider', 'Upstream', 'Model', 'Requests', 'Cost', 'Saved', 'Cache read', 'Last error', 'Updated (UTC)'], rows, 'no sessions yet')}</div></div>`;
   return section('sessions', 'Sessions by provider', body);
 }
 
@@ -76,10 +78,10 @@ function budgetsSection(d: UiData): string {
 
 function requestsSection(d: UiData): string {
   const rows = d.recent_requests.map((r): Cell[] => [
-    r.at, r.id, r.route, r.upstream, badge(String(r.status), r.status >= 500 ? 'failing' : r.status >= 400 ? 'degraded' : 'ok'), r.duration_ms,
+    time(r.at), r.id, r.route, r.upstream, badge(String(r.status), r.status >= 500 ? 'failing' : r.status >= 400 ? 'degraded' : 'ok'), r.duration_ms,
     `${r.tokens.input} / ${r.tokens.output} / ${r.tokens.cache_read} / ${r.tokens.cache_write}`, usd(r.cost_usd),
   ]);
-  const head = ['Time', 'Request', 'Route', 'Upstream', 'Status', 'ms', 'Tokens in / out / cache read / write', 'Cost'];
+  const head = ['Time (UTC)', 'Request', 'Route', 'Upstream', 'Status', 'ms', 'Tokens in / out / cache read / write', 'Cost'];
   return section('requests', 'Recent requests (this replica)', table(head, rows, 'no requests yet'));
 }
 
