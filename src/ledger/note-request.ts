@@ -26,6 +26,15 @@ const ZERO: Usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens
 
 /** Records the request in the ring at once and in the ledger in the background (never throws). */
 export function noteRequest(gw: Gateway, ctx: RequestContext | undefined, r: FinishedRequest): void {
+  try {
+    note(gw, ctx, r);
+  } catch (err) {
+    // Runs after the answer was sent: a fault here must not turn into an unhandled rejection.
+    gw.log.warn('session ledger skipped a request', { request_id: r.id, error: (err as Error)?.message ?? String(err) });
+  }
+}
+
+function note(gw: Gateway, ctx: RequestContext | undefined, r: FinishedRequest): void {
   const tokens = tokensByType(r.usage ?? ZERO);
   const at = new Date();
   gw.recent.add({
