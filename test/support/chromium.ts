@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
-import { findBinary } from '../metrics/helpers.js';
+import { findBinary } from './metrics-helpers.js';
 
 type Json = Record<string, unknown>;
 

@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { dayChange, sessionChange, type LedgerEntry } from '../../src/ledger/ledger-entry.js';
-import { sessionView } from '../../src/ledger/session-view.js';
-import { applyChange } from '../../src/state/record-change.js';
-import { FileStore } from '../../src/state/file-store.js';
+import { dayChange, sessionChange, type LedgerEntry } from '../../../src/ledger/ledger-entry.js';
+import { sessionView } from '../../../src/ledger/session-view.js';
+import { applyChange } from '../../../src/state/record-change.js';
+import { FileStore } from '../../../src/state/file-store.js';
 
 const change = { add: { requests: 1 }, set: {} };
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SessionView } from '../../src/ledger/session-view.js';
-import type { StatusReport } from '../../src/server/status.js';
-import { postMessages, startClassic, type ClassicSetup } from '../classic/harness.js';
+import type { SessionView } from '../../../src/ledger/session-view.js';
+import type { StatusReport } from '../../../src/server/status.js';
+import { postMessages, startClassic, type ClassicSetup } from '../../support/classic-gateway.js';
 
 const TOKEN = 'ledger-token';
 const auth = { authorization: `Bearer ${TOKEN}` };

@@ -1,9 +1,9 @@
 /** The ledger on a real Redis shared by two replicas: no lost updates, and a store outage never fails a request. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SessionView } from '../../src/ledger/session-view.js';
-import { ask, clientHeaders, eventually, health, metric, METRICS_TOKEN, startTeam, type TeamSetup } from '../team/harness.js';
-import { REDIS_MISSING, redisBinary, startRedis, type TestRedis } from '../team/redis-server.js';
+import type { SessionView } from '../../../src/ledger/session-view.js';
+import { ask, clientHeaders, eventually, health, metric, METRICS_TOKEN, startTeam, type TeamSetup } from '../../support/team-gateway.js';
+import { REDIS_MISSING, redisBinary, startRedis, type TestRedis } from '../../support/redis-server.js';
 
 const auth = { authorization: `Bearer ${METRICS_TOKEN}` };
 

@@ -1,8 +1,8 @@
 /** The /ui page in a real headless Chromium: loads, shows a session after a request, refreshes, no console errors. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { postMessages, startClassic, type ClassicSetup } from '../classic/harness.js';
-import { launchChromium, requireChromium, type Browser } from '../support/chromium.js';
+import { postMessages, startClassic, type ClassicSetup } from '../../support/classic-gateway.js';
+import { launchChromium, requireChromium, type Browser } from '../../support/chromium.js';
 
 const TOKEN = 'ui-token-0123';
 const body = (text: string): Record<string, unknown> => ({ model: 'claude-opus-4-8', max_tokens: 100, stream: true, messages: [{ role: 'user', content: [{ type: 'text', text }] }] });
