@@ -1,20 +1,19 @@
 /**
- * Placeholder for the OpenAI Responses protocol: a rule file naming it fails to load with a clear error
- * (see `available`), until the translation is written.
+ * The `openai-responses` protocol: upstreams speaking OpenAI's Responses API (POST {url}/responses,
+ * https://platform.openai.com/docs/api-reference/responses). Mapping described in docs/protocols/openai-responses.md.
  */
 import type { Protocol } from '../types.js';
+import { translateAnswer } from './answer.js';
+import { translateError } from './error-translation.js';
+import { translateRequest } from './request.js';
+import { ResponsesStreamAdapter } from './stream-adapter.js';
 
-const notAvailable = (): never => {
-  throw new Error('protocol openai-responses is not available in this version of mmexec');
-};
-
-/** The OpenAI Responses protocol (not available yet: `available` is false, so the compiler refuses it). */
-export const openaiResponses: Protocol & { readonly available: false } = {
+/** The protocol object; stateless (one stream adapter is created per response). */
+export const openaiResponses: Protocol = Object.freeze({
   name: 'openai-responses',
   messagesPath: '/responses',
-  available: false,
-  translateRequest: notAvailable,
-  createStreamAdapter: notAvailable,
-  translateAnswer: notAvailable,
-  translateError: notAvailable,
-};
+  translateRequest,
+  createStreamAdapter: (requestedModel: string | undefined) => new ResponsesStreamAdapter(requestedModel),
+  translateAnswer,
+  translateError,
+});
