@@ -6,7 +6,7 @@
  * tools, thinking and effort settings, sampling fields and the fields without a Responses counterpart.
  */
 import fc from 'fast-check';
-import { encodeReasoningSignature } from '../../../src/protocols/openai-responses/reasoning-signature.js';
+import { encodeReasoningSignature } from '../../../../src/protocols/openai-responses/reasoning-signature.js';
 
 type Obj = Record<string, unknown>;
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { openaiResponses } from '../../../src/protocols/openai-responses/index.js';
-import { decodeReasoningSignature, REASONING_SIGNATURE_PREFIX, UNSUMMARISED_THINKING } from '../../../src/protocols/openai-responses/reasoning-signature.js';
-import { parseEvent } from '../../../src/upstream/sse-reader.js';
+import { openaiResponses } from '../../../../src/protocols/openai-responses/index.js';
+import { decodeReasoningSignature, REASONING_SIGNATURE_PREFIX, UNSUMMARISED_THINKING } from '../../../../src/protocols/openai-responses/reasoning-signature.js';
+import { parseEvent } from '../../../../src/upstream/sse-reader.js';
 import { eventErrors } from './schemas.js';
 import { accumulate, adapt, anthropicStreamProblems, fixtureEvents, fixtureText } from './stream-support.js';
 

@@ -3,10 +3,10 @@
  * arbitrary chunks, and checking that the result is a well-formed Anthropic Messages stream.
  */
 import { readFileSync } from 'node:fs';
-import { SseReader, type SseEvent } from '../../../src/upstream/sse-reader.js';
-import { openaiResponses } from '../../../src/protocols/openai-responses/index.js';
+import { SseReader, type SseEvent } from '../../../../src/upstream/sse-reader.js';
+import { openaiResponses } from '../../../../src/protocols/openai-responses/index.js';
 
-const FIXTURES = new URL('../../fixtures/openai-responses/', import.meta.url);
+const FIXTURES = new URL('../../../fixtures/openai-responses/', import.meta.url);
 
 /** The text of a recorded fixture file. */
 export function fixtureText(name: string): string {

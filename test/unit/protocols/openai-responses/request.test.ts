@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { openaiResponses } from '../../../src/protocols/openai-responses/index.js';
-import { encodeReasoningSignature } from '../../../src/protocols/openai-responses/reasoning-signature.js';
-import { builtRequests } from '../../support/claude-code-bodies.js';
+import { openaiResponses } from '../../../../src/protocols/openai-responses/index.js';
+import { encodeReasoningSignature } from '../../../../src/protocols/openai-responses/reasoning-signature.js';
+import { builtRequests } from '../../../support/claude-code-bodies.js';
 import { claudeCodeRequest } from './claude-code-arbitrary.js';
 import { requestErrors } from './schemas.js';
 
@@ -16,7 +16,7 @@ const translate = (body: Obj, model?: string): { body: Obj; notes: string[] } =>
 
 /** Every Messages request body of the Claude Code captures, all releases (test/fixtures/claude-code). */
 function capturedBodies(): Array<[string, Obj]> {
-  const root = new URL('../../fixtures/claude-code/', import.meta.url);
+  const root = new URL('../../../fixtures/claude-code/', import.meta.url);
   const out: Array<[string, Obj]> = [];
   for (const release of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory())) {
     for (const file of readdirSync(new URL(`${release.name}/`, root)).filter((f) => f.endsWith('.json'))) {
