@@ -4,7 +4,7 @@
  */
 import { messageId } from './anthropic-events.js';
 import { toAnthropicUsage, toStopReason } from './outcome.js';
-import { encodeReasoningSignature, UNSUMMARISED_THINKING } from './reasoning-signature.js';
+import { encodeReasoningSignature, SUMMARY_JOINER, UNSUMMARISED_THINKING } from './reasoning-signature.js';
 import { asObj, asStr, type Obj, type ResponsesAnswer } from './wire.js';
 
 /** Translates one answer; output items of other types (built-in tool calls) are left out. */
@@ -42,10 +42,12 @@ function textsOf(list: unknown, type: string): string[] {
 /** A reasoning item as a thinking block whose signature carries the item. */
 function pushReasoning(content: Obj[], item: Obj): void {
   const summary = textsOf(item.summary, 'summary_text');
-  const text = (summary.length > 0 ? summary : textsOf(item.content, 'reasoning_text')).join('\n\n');
+  const parts = summary.length > 0 ? summary : textsOf(item.content, 'reasoning_text');
+  const text = parts.join(SUMMARY_JOINER);
   const encryptedContent = asStr(item.encrypted_content);
   if (text === '' && encryptedContent === undefined) return;
-  const signature = encodeReasoningSignature({ id: asStr(item.id) ?? '', encryptedContent, summarised: text !== '' });
+  const partLengths = parts.map((p) => p.length);
+  const signature = encodeReasoningSignature({ id: asStr(item.id) ?? '', encryptedContent, summarised: text !== '', partLengths });
   content.push({ type: 'thinking', thinking: text || UNSUMMARISED_THINKING, signature });
 }
 

@@ -6,7 +6,7 @@
  * thinking block this protocol produced becomes its reasoning item again. Item order follows block order.
  */
 import type { ContentBlock, Message } from '../../pipeline/messages.js';
-import { decodeReasoningSignature } from './reasoning-signature.js';
+import { decodeReasoningSignature, summaryParts } from './reasoning-signature.js';
 import { asObj, asStr, type InputItem, type Notes, type Obj } from './wire.js';
 
 /** Turns the Anthropic messages into input items; what cannot be carried over is noted and left out. */
@@ -141,6 +141,6 @@ function reasoningItem(b: ContentBlock, notes: Notes): InputItem | undefined {
     return undefined;
   }
   const text = typeof b.thinking === 'string' ? b.thinking : '';
-  const summary = ref.summarised && text !== '' ? [{ type: 'summary_text', text }] : [];
+  const summary = ref.summarised && text !== '' ? summaryParts(text, ref.partLengths).map((t) => ({ type: 'summary_text', text: t })) : [];
   return { type: 'reasoning', id: ref.id, summary, encrypted_content: ref.encryptedContent };
 }

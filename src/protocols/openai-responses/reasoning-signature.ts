@@ -17,12 +17,18 @@ export interface ReasoningRef {
   encryptedContent?: string;
   /** False when the item had no summary (the block's text is then UNSUMMARISED_THINKING, not the model's). */
   summarised: boolean;
+  /** Lengths of the summary parts when there were several (the block's text joins them with SUMMARY_JOINER). */
+  partLengths?: number[];
 }
+
+/** What separates the summary parts of a reasoning item in the thinking text. */
+export const SUMMARY_JOINER = '\n\n';
 
 /** The signature of a thinking block made from the reasoning item `ref`. */
 export function encodeReasoningSignature(ref: ReasoningRef): string {
   const payload: Record<string, unknown> = { id: ref.id, s: ref.summarised ? 1 : 0 };
   if (ref.encryptedContent !== undefined) payload.ec = ref.encryptedContent;
+  if (ref.partLengths && ref.partLengths.length > 1) payload.p = ref.partLengths;
   return REASONING_SIGNATURE_PREFIX + Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
@@ -39,8 +45,23 @@ export function decodeReasoningSignature(signature: unknown): ReasoningRef | und
     if (typeof json.id !== 'string' || json.id === '') return undefined;
     const ref: ReasoningRef = { id: json.id, summarised: json.s !== 0 };
     if (typeof json.ec === 'string') ref.encryptedContent = json.ec;
+    if (Array.isArray(json.p) && json.p.every((n) => Number.isInteger(n) && (n as number) >= 0)) ref.partLengths = json.p as number[];
     return ref;
   } catch {
     return undefined;
   }
+}
+
+/** The summary parts of a thinking text: split at the recorded part lengths, or whole when they no longer fit it. */
+export function summaryParts(text: string, partLengths: number[] | undefined): string[] {
+  if (!partLengths || partLengths.length < 2) return [text];
+  const total = partLengths.reduce((a, b) => a + b, 0) + SUMMARY_JOINER.length * (partLengths.length - 1);
+  if (total !== text.length) return [text];
+  const parts: string[] = [];
+  let at = 0;
+  for (const n of partLengths) {
+    parts.push(text.slice(at, at + n));
+    at += n + SUMMARY_JOINER.length;
+  }
+  return parts;
 }

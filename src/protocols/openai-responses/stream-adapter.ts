@@ -11,7 +11,7 @@ import type { SseEvent } from '../../upstream/sse-reader.js';
 import type { StreamAdapter } from '../types.js';
 import { blockDelta, blockStart, blockStop, errorEvent, messageEnd, messageId, messageStart } from './anthropic-events.js';
 import { errorMessage, errorTypeForCode, toAnthropicUsage, toStopReason } from './outcome.js';
-import { encodeReasoningSignature, UNSUMMARISED_THINKING } from './reasoning-signature.js';
+import { encodeReasoningSignature, SUMMARY_JOINER, UNSUMMARISED_THINKING } from './reasoning-signature.js';
 import { asObj, asStr, type Obj, type ResponsesAnswer } from './wire.js';
 
 /** The Anthropic block being streamed: which upstream part it comes from and what it has sent. */
@@ -21,6 +21,8 @@ interface OpenBlock {
   kind: 'text' | 'tool_use' | 'thinking';
   /** tool_use: argument text was sent; thinking: summary text was sent. */
   sent: boolean;
+  /** thinking: the length of each summary part streamed so far. */
+  parts: number[];
 }
 
 /** Created per response; never shared. Never throws: malformed upstream events end the stream with an error event. */
@@ -79,7 +81,7 @@ export class ResponsesStreamAdapter implements StreamAdapter {
   private openBlock(out: SseEvent[], key: string, kind: OpenBlock['kind'], block: Obj): OpenBlock {
     this.start(out, undefined);
     this.closeOpen(out);
-    this.open = { key, index: this.nextIndex++, kind, sent: false };
+    this.open = { key, index: this.nextIndex++, kind, sent: false, parts: [] };
     out.push(blockStart(this.open.index, block));
     return this.open;
   }
@@ -147,13 +149,18 @@ export class ResponsesStreamAdapter implements StreamAdapter {
   private summaryPart(out: SseEvent[], d: Obj): void {
     const id = asStr(d.item_id) ?? '';
     const block = this.blockFor(out, id, 'thinking', thinkingBlock);
-    if (block.sent && typeof d.summary_index === 'number' && d.summary_index > 0) out.push(blockDelta(block.index, { type: 'thinking_delta', thinking: '\n\n' }));
+    if (block.parts.length === 0) return;
+    // A later part: separated from the text before it (the signature records the part lengths to split again).
+    block.parts.push(0);
+    out.push(blockDelta(block.index, { type: 'thinking_delta', thinking: SUMMARY_JOINER }));
   }
 
   private thinkingDelta(out: SseEvent[], itemId: string | undefined, text: string | undefined): void {
     if (itemId === undefined || !text) return;
     const block = this.blockFor(out, itemId, 'thinking', thinkingBlock);
     block.sent = true;
+    if (block.parts.length === 0) block.parts.push(0);
+    block.parts[block.parts.length - 1]! += text.length;
     out.push(blockDelta(block.index, { type: 'thinking_delta', thinking: text }));
   }
 
@@ -164,7 +171,7 @@ export class ResponsesStreamAdapter implements StreamAdapter {
     if (!open && encrypted === undefined) return;
     const block = open ?? this.openBlock(out, id, 'thinking', thinkingBlock());
     if (!block.sent) out.push(blockDelta(block.index, { type: 'thinking_delta', thinking: UNSUMMARISED_THINKING }));
-    const signature = encodeReasoningSignature({ id, encryptedContent: encrypted, summarised: block.sent });
+    const signature = encodeReasoningSignature({ id, encryptedContent: encrypted, summarised: block.sent, partLengths: block.parts });
     out.push(blockDelta(block.index, { type: 'signature_delta', signature }));
     this.closeOpen(out);
   }

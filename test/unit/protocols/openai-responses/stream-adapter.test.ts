@@ -43,7 +43,7 @@ describe('the stream adapter', () => {
     assert.equal(thinking.type, 'thinking');
     assert.equal(thinking.thinking, '**Planning** the run\n\nI will call Bash.');
     assert.ok(thinking.signature!.startsWith(REASONING_SIGNATURE_PREFIX));
-    assert.deepEqual(decodeReasoningSignature(thinking.signature), { id: 'rs_1b2c3d4e5f607182bb', encryptedContent: 'gAAAAABoEncryptedReasoningBlobOne==', summarised: true });
+    assert.deepEqual(decodeReasoningSignature(thinking.signature), { id: 'rs_1b2c3d4e5f607182bb', encryptedContent: 'gAAAAABoEncryptedReasoningBlobOne==', summarised: true, partLengths: [20, 17] });
     assert.deepEqual(tool, { type: 'tool_use', id: 'call_Q3kd81LmZp0vXy7TnB4e', name: 'Bash', input: { command: 'sleep 3; echo done', description: 'Wait then print' } });
     assert.equal(got.stop?.stop_reason, 'tool_use');
     assert.deepEqual(got.usage, { input_tokens: 1304, output_tokens: 210, cache_creation_input_tokens: 0, cache_read_input_tokens: 4096 });
