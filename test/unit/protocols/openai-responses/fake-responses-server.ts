@@ -1,0 +1,54 @@
+/**
+ * A strict fake OpenAI Responses upstream on 127.0.0.1: POST /v1/responses bodies are checked against OpenAI's
+ * CreateResponse schema (a violation gets the 400 OpenAI error JSON the API sends), then answered with the next
+ * scripted reply: a recorded stream, a JSON answer, or an error.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import { closeServer, listenLocal } from '../../../support/free-port.js';
+import { requestErrors } from './schemas.js';
+import { fixtureText } from './stream-support.js';
+
+/** What the fake answers one request with. */
+export type ScriptedReply = { sse: string } | { json: unknown; status?: number };
+
+/** A running fake; `received` holds every request body in order. */
+export interface FakeResponses {
+  url: string;
+  received: Array<Record<string, unknown>>;
+  script(...replies: ScriptedReply[]): void;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const oaiError = (message: string, code: string | null): unknown => ({ error: { message, type: 'invalid_request_error', param: null, code } });
+
+/** Starts the fake on a random port. */
+export async function startFakeResponses(): Promise<FakeResponses> {
+  const queue: ScriptedReply[] = [];
+  const received: Array<Record<string, unknown>> = [];
+  const server = createServer((req, res) => {
+    void readBody(req).then((text) => {
+      const send = (status: number, json: unknown): void => {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+      };
+      if (req.method !== 'POST' || req.url !== '/v1/responses') return send(404, oaiError(`Invalid URL (${req.method} ${req.url})`, null));
+      const body = JSON.parse(text) as Record<string, unknown>;
+      received.push(body);
+      const problems = requestErrors(body);
+      if (problems.length > 0) return send(400, oaiError(`Invalid request: ${problems.join('; ')}`, 'invalid_value'));
+      const reply = queue.shift();
+      if (!reply) return send(500, { error: { message: 'no scripted reply', type: 'server_error', param: null, code: null } });
+      if ('sse' in reply) {
+        if (body.stream !== true) return send(400, oaiError('a streamed reply was scripted for a request without stream: true', null));
+        res.writeHead(200, { 'content-type': 'text/event-stream' }).end(fixtureText(reply.sse));
+      } else send(reply.status ?? 200, reply.json);
+    });
+  });
+  const url = await listenLocal(server);
+  return { url, received, script: (...r) => queue.push(...r), close: () => closeServer(server) };
+}
