@@ -43,6 +43,9 @@ export function translateRequest(body: MessagesBody, opts: TranslateOptions): Tr
   return { body: out, notes: notes.list() };
 }
 
+/** Claude Code's attribution block of the system prompt, which is for Anthropic only. */
+const BILLING_HEADER = 'x-anthropic-billing-header:';
+
 /** The system prompt as one instructions string (text blocks joined by blank lines). */
 function systemText(system: unknown, notes: Notes): string {
   if (typeof system === 'string') return system;
@@ -50,8 +53,9 @@ function systemText(system: unknown, notes: Notes): string {
   const texts: string[] = [];
   for (const b of system) {
     const block = asObj(b);
-    if (block?.type === 'text' && typeof block.text === 'string') texts.push(block.text);
-    else notes.add('non-text system blocks were dropped');
+    if (block?.type !== 'text' || typeof block.text !== 'string') notes.add('non-text system blocks were dropped');
+    else if (block.text.startsWith(BILLING_HEADER)) notes.add('the x-anthropic-billing-header system block was dropped');
+    else texts.push(block.text);
     if (block?.cache_control !== undefined) notes.add('cache_control marks were dropped (Responses caches prompts automatically)');
   }
   return texts.join('\n\n');

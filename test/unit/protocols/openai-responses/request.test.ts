@@ -68,7 +68,11 @@ describe('request translation', () => {
     const { body, notes } = translate(
       {
         model: 'claude-opus-4-8',
-        system: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two', cache_control: { type: 'ephemeral' } }],
+        system: [
+          { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332.d4a; cc_entrypoint=sdk-cli;' },
+          { type: 'text', text: 'one' },
+          { type: 'text', text: 'two', cache_control: { type: 'ephemeral' } },
+        ],
         messages: [{ role: 'user', content: 'hi' }],
         max_tokens: 32000,
         temperature: 0.5,
@@ -95,6 +99,7 @@ describe('request translation', () => {
     assert.ok(notes.includes('top_k was dropped (no Responses counterpart)'));
     assert.ok(notes.includes('stop_sequences was dropped (no Responses counterpart)'));
     assert.ok(notes.some((n) => n.startsWith('cache_control')));
+    assert.ok(notes.includes('the x-anthropic-billing-header system block was dropped'));
   });
 
   const reasoningCases: Array<[string, Obj, unknown]> = [
