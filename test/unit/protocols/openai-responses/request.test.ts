@@ -63,6 +63,20 @@ describe('request translation against the CreateResponse schema', () => {
   });
 });
 
+describe('request translation of bad input', () => {
+  it('never throws, whatever the fields hold', () => {
+    const keys = ['model', 'system', 'messages', 'tools', 'tool_choice', 'max_tokens', 'thinking', 'output_config', 'temperature', 'stream'];
+    const field = fc.oneof(fc.jsonValue(), fc.array(fc.record({ role: fc.constantFrom('user', 'assistant', 'system', 'tool'), content: fc.oneof(fc.jsonValue(), fc.array(fc.record({ type: fc.constantFrom('text', 'image', 'tool_use', 'tool_result', 'thinking', 'document'), text: fc.jsonValue(), source: fc.jsonValue(), content: fc.jsonValue(), signature: fc.jsonValue() }, { requiredKeys: ['type'] }))) }, { requiredKeys: [] })));
+    fc.assert(
+      fc.property(fc.record(Object.fromEntries(keys.map((k) => [k, field])), { requiredKeys: [] }), (body) => {
+        const t = openaiResponses.translateRequest(body, { model: undefined });
+        assert.equal(typeof JSON.stringify(t.body), 'string');
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('request translation', () => {
   it('maps the top-level fields and always asks for a stateless, encrypted-reasoning answer', () => {
     const { body, notes } = translate(

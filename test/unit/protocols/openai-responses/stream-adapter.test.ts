@@ -112,4 +112,20 @@ describe('the stream adapter', () => {
       );
     }
   });
+
+  it('makes a well-formed Anthropic stream of any sequence of Responses events, however odd', () => {
+    const recorded = STREAMS.flatMap((n) => fixtureEvents(n).map((e) => JSON.parse(e.data) as Record<string, unknown>));
+    const types = [...new Set(recorded.map((d) => d.type as string))];
+    const odd = fc.record({ type: fc.constantFrom(...types), item_id: fc.constantFrom('a', 'b', undefined), output_index: fc.nat(3), content_index: fc.nat(2), summary_index: fc.nat(2), delta: fc.oneof(fc.string(), fc.jsonValue()), item: fc.oneof(fc.jsonValue(), fc.record({ type: fc.constantFrom('reasoning', 'function_call', 'message'), id: fc.constantFrom('a', 'b') })), response: fc.jsonValue() }, { requiredKeys: ['type'] });
+    const event = fc.oneof(fc.constantFrom(...recorded), odd);
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 30 }), (datas) => {
+        const a = openaiResponses.createStreamAdapter('m');
+        const out = datas.flatMap((d) => a.push(parseEvent(`event: ${String(d.type)}\ndata: ${JSON.stringify(d)}\n\n`)!));
+        out.push(...a.end());
+        assert.deepEqual(anthropicStreamProblems(out), []);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
