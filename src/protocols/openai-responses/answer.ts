@@ -22,7 +22,7 @@ export function translateAnswer(json: unknown, requestedModel: string | undefine
     }
   }
   return {
-    id: messageId(answer.id),
+    id: messageId(),
     type: 'message',
     role: 'assistant',
     model: requestedModel ?? answer.model ?? '',

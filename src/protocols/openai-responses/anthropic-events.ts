@@ -1,4 +1,5 @@
 /** Builders of the Anthropic Messages stream events (https://docs.anthropic.com/en/docs/build-with-claude/streaming). */
+import { randomUUID } from 'node:crypto';
 import { errorBody, type AnthropicErrorType } from '../../errors.js';
 import { formatEvent, type SseEvent } from '../../upstream/sse-reader.js';
 import type { AnthropicUsage } from './outcome.js';
@@ -44,8 +45,10 @@ export function errorEvent(type: AnthropicErrorType, message: string): SseEvent 
   return anthropicEvent('error', errorBody(type, message) as unknown as Record<string, unknown>);
 }
 
-/** An Anthropic message id for a Responses answer id (`resp_abc` → `msg_abc`). */
-export function messageId(responseId: unknown): string {
-  if (typeof responseId === 'string' && responseId !== '') return `msg_${responseId.replace(/^resp_/, '')}`;
-  return `msg_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+/**
+ * A fresh Anthropic message id for each translated answer, never derived from the upstream's id alone: Claude Code
+ * merges answers sharing an id into one turn, and upstreams (or proxies in front of them) may repeat ids.
+ */
+export function messageId(): string {
+  return `msg_${randomUUID().replace(/-/g, '')}`;
 }

@@ -74,7 +74,7 @@ export class ResponsesStreamAdapter implements StreamAdapter {
   private start(out: SseEvent[], response: Obj | undefined): void {
     if (this.started) return;
     this.started = true;
-    out.push(messageStart(messageId(response?.id), this.requestedModel ?? asStr(response?.model)));
+    out.push(messageStart(messageId(), this.requestedModel ?? asStr(response?.model)));
   }
 
   /** Opens a block for `key` (closing the one before); returns it. */

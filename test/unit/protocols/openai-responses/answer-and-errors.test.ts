@@ -8,8 +8,9 @@ describe('buffered answer translation', () => {
   it('turns reasoning, text and a function call into thinking, text and tool_use blocks', () => {
     const msg = openaiResponses.translateAnswer(JSON.parse(fixtureText('answer.json')), 'claude-sonnet-4-6') as Record<string, unknown>;
     const content = msg.content as Array<Record<string, unknown>>;
-    assert.deepEqual({ ...msg, content: undefined }, {
-      id: 'msg_718293a4b5c6d7e8f90a1b2c3d4e5f60',
+    assert.match(msg.id as string, /^msg_[0-9a-f]{32}$/);
+    assert.deepEqual({ ...msg, id: undefined, content: undefined }, {
+      id: undefined,
       type: 'message',
       role: 'assistant',
       model: 'claude-sonnet-4-6',
@@ -25,6 +26,12 @@ describe('buffered answer translation', () => {
       { type: 'text', text: 'Let me look.' },
       { type: 'tool_use', id: 'call_C3', name: 'Read', input: { file_path: '/tmp/a.txt' } },
     ]);
+  });
+
+  it('gives each translation of the same answer its own message id', () => {
+    const json = JSON.parse(fixtureText('answer.json')) as unknown;
+    const [a, b] = [openaiResponses.translateAnswer(json, 'm'), openaiResponses.translateAnswer(json, 'm')] as Array<{ id: string }>;
+    assert.notEqual(a!.id, b!.id);
   });
 
   it('reports max_tokens for an answer cut by max_output_tokens, and the served model when none was asked for', () => {
