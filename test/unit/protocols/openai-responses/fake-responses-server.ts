@@ -1,7 +1,8 @@
 /**
  * A strict fake OpenAI Responses upstream on 127.0.0.1: POST /v1/responses bodies are checked against OpenAI's
  * CreateResponse schema (a violation gets the 400 OpenAI error JSON the API sends), then answered with the next
- * scripted reply: a recorded stream, a JSON answer, or an error.
+ * scripted reply: a recorded stream, a JSON answer, or an error. With a `key`, a request without
+ * `authorization: Bearer <key>` gets OpenAI's 401.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { closeServer, listenLocal } from '../../../support/free-port.js';
@@ -11,10 +12,11 @@ import { fixtureText } from './stream-support.js';
 /** What the fake answers one request with. */
 export type ScriptedReply = { sse: string } | { json: unknown; status?: number };
 
-/** A running fake; `received` holds every request body in order. */
+/** A running fake; `received` holds every request body in order, `headers` their headers. */
 export interface FakeResponses {
   url: string;
   received: Array<Record<string, unknown>>;
+  headers: IncomingMessage['headers'][];
   script(...replies: ScriptedReply[]): void;
   close(): Promise<void>;
 }
@@ -28,15 +30,18 @@ async function readBody(req: IncomingMessage): Promise<string> {
 const oaiError = (message: string, code: string | null): unknown => ({ error: { message, type: 'invalid_request_error', param: null, code } });
 
 /** Starts the fake on a random port. */
-export async function startFakeResponses(): Promise<FakeResponses> {
+export async function startFakeResponses(opts: { key?: string } = {}): Promise<FakeResponses> {
   const queue: ScriptedReply[] = [];
   const received: Array<Record<string, unknown>> = [];
+  const headers: IncomingMessage['headers'][] = [];
   const server = createServer((req, res) => {
     void readBody(req).then((text) => {
       const send = (status: number, json: unknown): void => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
       };
       if (req.method !== 'POST' || req.url !== '/v1/responses') return send(404, oaiError(`Invalid URL (${req.method} ${req.url})`, null));
+      headers.push(req.headers);
+      if (opts.key !== undefined && req.headers.authorization !== `Bearer ${opts.key}`) return send(401, oaiError('Incorrect API key provided.', 'invalid_api_key'));
       const body = JSON.parse(text) as Record<string, unknown>;
       received.push(body);
       const problems = requestErrors(body);
@@ -50,5 +55,5 @@ export async function startFakeResponses(): Promise<FakeResponses> {
     });
   });
   const url = await listenLocal(server);
-  return { url, received, script: (...r) => queue.push(...r), close: () => closeServer(server) };
+  return { url, received, headers, script: (...r) => queue.push(...r), close: () => closeServer(server) };
 }
