@@ -21,8 +21,8 @@ export function errorTypeForStatus(status: number): AnthropicErrorType {
 }
 
 /**
- * Translates one error answer. The status is kept, except for an exhausted quota (429 `insufficient_quota`),
- * which no retry fixes: it is sent as a billing error with the gateway's user-fix status.
+ * Translates one error answer. The status is kept, except for what only the user can fix, sent with the gateway's
+ * user-fix status (see src/errors.ts): a rejected key (401) and an exhausted quota (429 `insufficient_quota`).
  */
 export function translateError(status: number, json: unknown): { status: number; json: unknown } {
   const err = asObj(asObj(json)?.error);
@@ -30,6 +30,7 @@ export function translateError(status: number, json: unknown): { status: number;
   const text = asStr(err?.message) ?? (typeof json === 'string' && json !== '' ? json : `upstream answered HTTP ${status}`);
   const byCode = errorTypeForCode(code);
   if (byCode === 'billing_error') return { status: USER_FIX_STATUS, json: errorBody('billing_error', text) };
+  if (status === 401) return { status: USER_FIX_STATUS, json: errorBody('authentication_error', text) };
   const type = status === 400 && byCode ? byCode : errorTypeForStatus(status);
   return { status, json: errorBody(type, errorMessage(code, text)) };
 }

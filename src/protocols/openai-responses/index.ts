@@ -1,6 +1,6 @@
 /**
  * The `openai-responses` protocol: upstreams speaking OpenAI's Responses API (POST {url}/responses,
- * https://platform.openai.com/docs/api-reference/responses). Mapping described in docs/protocols/openai-responses.md.
+ * https://platform.openai.com/docs/api-reference/responses). Mapping described in docs/openai-responses-protocol.md.
  */
 import type { Protocol } from '../types.js';
 import { translateAnswer } from './answer.js';

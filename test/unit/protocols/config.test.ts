@@ -50,9 +50,12 @@ describe('protocol:', () => {
     assert.equal(u.requestStages.at(-1)?.name, 'protocol openai-chat', 'the boundary stage runs last');
   });
 
-  it('refuses openai-responses at load while that translation is not available', { skip: (openaiResponses as { available?: boolean }).available !== false && 'openai-responses is available' }, () => {
-    const issues = compile('url: http://127.0.0.1:1\nprotocol: openai-responses');
-    assert.ok(Array.isArray(issues) && issues.some((i) => /upstreams\.up\.protocol: protocol openai-responses is not available/.test(i)), String(issues));
+  it('compiles openai-responses: its protocol object, the key as a bearer token, thinking recorded, the boundary stage last', () => {
+    const u = upstreamOf('url: http://127.0.0.1:1/v1\nauth: { key_env: K }\nprotocol: openai-responses');
+    assert.equal(u.protocol, openaiResponses);
+    assert.deepEqual(u.auth, { kind: 'key', env: 'K', as: 'bearer' });
+    assert.ok(u.responseStages.some((s) => s.name === 'thinking-recorder'), 'its thinking is recorded for the way back to Anthropic');
+    assert.equal(u.requestStages.at(-1)?.name, 'protocol openai-responses');
   });
 
   const refused: Array<[string, RegExp]> = [

@@ -55,7 +55,7 @@ describe('error translation', () => {
   const oai = (message: string, type: string, code: string | null = null): unknown => ({ error: { message, type, param: null, code } });
   const cases: Array<[number, unknown, number, string, string]> = [
     [400, oai("Unsupported parameter: 'stop'.", 'invalid_request_error', 'unsupported_parameter'), 400, 'invalid_request_error', "Unsupported parameter: 'stop'."],
-    [401, oai('Incorrect API key provided: sk-abc.', 'invalid_request_error', 'invalid_api_key'), 401, 'authentication_error', 'Incorrect API key provided: sk-abc.'],
+    [401, oai('Incorrect API key provided: sk-abc.', 'invalid_request_error', 'invalid_api_key'), 402, 'authentication_error', 'Incorrect API key provided: sk-abc.'],
     [403, oai('Project does not have access to model gpt-5.4', 'invalid_request_error', 'model_not_found'), 403, 'permission_error', 'Project does not have access to model gpt-5.4'],
     [404, oai('The model `gpt-9` does not exist.', 'invalid_request_error', 'model_not_found'), 404, 'not_found_error', 'The model `gpt-9` does not exist.'],
     [429, oai('Rate limit reached for gpt-5.4.', 'requests', 'rate_limit_exceeded'), 429, 'rate_limit_error', 'Rate limit reached for gpt-5.4.'],

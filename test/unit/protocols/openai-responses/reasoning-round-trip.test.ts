@@ -6,7 +6,7 @@ import { MemoryStore } from '../../../../src/state/memory-store.js';
 import { convertMessages, isSelfHashSignature } from '../../../../src/thinking/convert.js';
 import { ThinkingStore } from '../../../../src/thinking/thinking-store.js';
 import type { Message } from '../../../../src/pipeline/messages.js';
-import { requestErrors } from './schemas.js';
+import { requestErrors } from '../../../support/openai-responses-schemas.js';
 import { accumulate, adapt, fixtureEvents, fixtureText } from './stream-support.js';
 
 type Obj = Record<string, unknown>;

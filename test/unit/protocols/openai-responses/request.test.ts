@@ -6,7 +6,7 @@ import { openaiResponses } from '../../../../src/protocols/openai-responses/inde
 import { encodeReasoningSignature } from '../../../../src/protocols/openai-responses/reasoning-signature.js';
 import { builtRequests } from '../../../support/claude-code-bodies.js';
 import { claudeCodeRequest } from './claude-code-arbitrary.js';
-import { requestErrors } from './schemas.js';
+import { requestErrors } from '../../../support/openai-responses-schemas.js';
 
 type Obj = Record<string, unknown>;
 const translate = (body: Obj, model?: string): { body: Obj; notes: string[] } => {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { openaiResponses } from '../../../../src/protocols/openai-responses/index.js';
 import { decodeReasoningSignature, REASONING_SIGNATURE_PREFIX, UNSUMMARISED_THINKING } from '../../../../src/protocols/openai-responses/reasoning-signature.js';
 import { parseEvent } from '../../../../src/upstream/sse-reader.js';
-import { eventErrors } from './schemas.js';
+import { eventErrors } from '../../../support/openai-responses-schemas.js';
 import { accumulate, adapt, anthropicStreamProblems, fixtureEvents, fixtureText } from './stream-support.js';
 
 const STREAMS = ['text.sse', 'reasoning-tool-call.sse', 'reasoning-unsummarised.sse', 'parallel-tool-calls.sse', 'incomplete-max-tokens.sse', 'failed.sse', 'error-event.sse', 'truncated.sse'];

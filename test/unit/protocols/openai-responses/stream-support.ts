@@ -2,21 +2,10 @@
  * Test helpers for the Responses stream adapter: reading recorded streams, running them through an adapter in
  * arbitrary chunks, and checking that the result is a well-formed Anthropic Messages stream.
  */
-import { readFileSync } from 'node:fs';
 import { SseReader, type SseEvent } from '../../../../src/upstream/sse-reader.js';
 import { openaiResponses } from '../../../../src/protocols/openai-responses/index.js';
 
-const FIXTURES = new URL('../../../fixtures/openai-responses/', import.meta.url);
-
-/** The text of a recorded fixture file. */
-export function fixtureText(name: string): string {
-  return readFileSync(new URL(name, FIXTURES), 'utf8');
-}
-
-/** The events of a recorded stream. */
-export function fixtureEvents(name: string): SseEvent[] {
-  return new SseReader().push(fixtureText(name));
-}
+export { fixtureEvents, fixtureText } from '../../../support/openai-responses-fixtures.js';
 
 /** Runs `text` through a fresh adapter, cut into chunks at `cuts` (byte offsets), as the response pipe would. */
 export function adapt(text: string, cuts: number[] = [], model: string | undefined = 'claude-opus-4-8'): SseEvent[] {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
-const FIXTURES = new URL('../../../fixtures/openai-responses/', import.meta.url);
+const FIXTURES = new URL('../fixtures/openai-responses/', import.meta.url);
 
 /** A data URL or an absolute URL (ajv ships no `uri` format; the API accepts both for image_url). */
 const URI = /^[a-z][a-z0-9+.-]*:\S+$/i;

@@ -5,9 +5,9 @@
  * `authorization: Bearer <key>` gets OpenAI's 401.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { closeServer, listenLocal } from '../../../support/free-port.js';
-import { requestErrors } from './schemas.js';
-import { fixtureText } from './stream-support.js';
+import { closeServer, listenLocal } from './free-port.js';
+import { fixtureText } from './openai-responses-fixtures.js';
+import { requestErrors } from './openai-responses-schemas.js';
 
 /** What the fake answers one request with. */
 export type ScriptedReply = { sse: string } | { json: unknown; status?: number };
