@@ -4,8 +4,12 @@
  * session that moves on to Anthropic. Every request the fake received passed its schema check (else it answers 400).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Anthropic, { APIError, PaymentRequiredError, RateLimitError } from '@anthropic-ai/sdk';
+import { startGateway } from '../../../src/server/start.js';
 import { THOUGHT_PREFIX } from '../../../src/thinking/convert.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
 import { startTestGateway, type TestGateway } from '../../support/gateway.js';
@@ -156,5 +160,29 @@ describe('an openai-responses upstream behind the gateway', () => {
     const counted = await client.messages.countTokens({ model: MODEL, messages: [{ role: 'user', content: 'x'.repeat(400) }] });
     assert.ok(counted.input_tokens > 0);
     assert.equal(fake.received.length, before);
+  });
+});
+
+describe('the Responses API provider example', () => {
+  it('examples/providers/openai-responses.yaml reaches its server at /v1/responses after mmexec', async () => {
+    const example = await startFakeResponses({ key: 'sk-openai-example' });
+    const home = mkdtempSync(join(tmpdir(), 'mmexec-example-'));
+    const env = { MMEXEC_HOME: home, OPENAI_BASE_URL: `${example.url}/v1`, OPENAI_API_KEY: 'sk-openai-example' };
+    const gw2 = await startGateway({ configPath: resolve('examples/providers/openai-responses.yaml'), env, port: 0, silent: true });
+    try {
+      example.script({ json: JSON.parse(fixtureText('answer.json')) as unknown });
+      const c = new Anthropic({ baseURL: gw2.url, apiKey: 'sk-ant-client', maxRetries: 0 });
+      const msg = await c.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, system: 'sys', messages: [{ role: 'user', content: 'mmexec hello' }] });
+      assert.equal(msg.model, 'claude-sonnet-4-6', 'restore-model reports the model Claude Code asked for');
+      assert.deepEqual(msg.content.map((b) => b.type), ['thinking', 'text', 'tool_use']);
+      const sent = example.received[0]!;
+      assert.equal(sent.model, 'gpt-5.4');
+      assert.equal(sent.instructions, 'sys');
+      assert.deepEqual(sent.input, [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] }]);
+    } finally {
+      await gw2.close();
+      await example.close();
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
