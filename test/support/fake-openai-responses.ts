@@ -8,9 +8,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { closeServer, listenLocal } from './free-port.js';
 import { fixtureText } from './openai-responses-fixtures.js';
 import { requestErrors } from './openai-responses-schemas.js';
+import { responsesStream, type StreamedAnswer } from './openai-responses-stream.js';
 
-/** What the fake answers one request with. */
-export type ScriptedReply = { sse: string } | { json: unknown; status?: number };
+/** What the fake answers one request with: a recorded stream (fixture name), a written one, a JSON answer or error. */
+export type ScriptedReply = { sse: string } | { stream: StreamedAnswer } | { json: unknown; status?: number };
 
 /** A running fake; `received` holds every request body in order, `headers` their headers. */
 export interface FakeResponses {
@@ -18,6 +19,8 @@ export interface FakeResponses {
   received: Array<Record<string, unknown>>;
   headers: IncomingMessage['headers'][];
   script(...replies: ScriptedReply[]): void;
+  /** Answers every request not scripted (after the script runs out). */
+  reply: ((body: Record<string, unknown>) => ScriptedReply) | undefined;
   close(): Promise<void>;
 }
 
@@ -46,14 +49,15 @@ export async function startFakeResponses(opts: { key?: string } = {}): Promise<F
       received.push(body);
       const problems = requestErrors(body);
       if (problems.length > 0) return send(400, oaiError(`Invalid request: ${problems.join('; ')}`, 'invalid_value'));
-      const reply = queue.shift();
+      const reply = queue.shift() ?? fake.reply?.(body);
       if (!reply) return send(500, { error: { message: 'no scripted reply', type: 'server_error', param: null, code: null } });
-      if ('sse' in reply) {
+      if ('sse' in reply || 'stream' in reply) {
         if (body.stream !== true) return send(400, oaiError('a streamed reply was scripted for a request without stream: true', null));
-        res.writeHead(200, { 'content-type': 'text/event-stream' }).end(fixtureText(reply.sse));
+        res.writeHead(200, { 'content-type': 'text/event-stream' }).end('sse' in reply ? fixtureText(reply.sse) : responsesStream(reply.stream));
       } else send(reply.status ?? 200, reply.json);
     });
   });
-  const url = await listenLocal(server);
-  return { url, received, headers, script: (...r) => queue.push(...r), close: () => closeServer(server) };
+  const fake: FakeResponses = { url: '', received, headers, reply: undefined, script: (...r) => queue.push(...r), close: () => closeServer(server) };
+  fake.url = await listenLocal(server);
+  return fake;
 }
