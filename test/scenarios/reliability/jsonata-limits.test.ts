@@ -12,6 +12,8 @@ interface CaseResult {
   ms: number;
   /** Longest gap between /healthz answers while the request ran. */
   healthGapMs: number;
+  /** Longest gap between /healthz answers with no request running, taken just before the cases. */
+  idleGapMs: number;
   healthAnswers: number;
 }
 
@@ -51,29 +53,48 @@ function runCases(routes: string, cases: Array<{ name: string; header: string }>
     const cases = [];
     // The first evaluation starts the worker; the cases measure evaluations, not that start.
     await (await fetch(gw.url + '/v1/messages', { method: 'POST', headers: { 'x-case': 'warm' }, body })).text();
-    for (const c of ${JSON.stringify(cases)}) {
-      let running = true; let last = performance.now(); let gap = 0; let answers = 0;
-      const poll = (async () => {
-        while (running) {
+    const pollHealth = () => {
+      const p = { running: true, gap: 0, answers: 0, done: undefined };
+      let last = performance.now();
+      p.done = (async () => {
+        while (p.running) {
           await fetch(gw.url + '/healthz').then((r) => r.text());
-          const now = performance.now(); gap = Math.max(gap, now - last); last = now; answers++;
+          const now = performance.now(); p.gap = Math.max(p.gap, now - last); last = now; p.answers++;
           await new Promise((r) => setTimeout(r, 5));
         }
       })();
+      return p;
+    };
+    // The longest gap with nothing else running: what this machine's load alone costs the poller.
+    const idle = pollHealth();
+    await new Promise((r) => setTimeout(r, 300));
+    idle.running = false; await idle.done;
+    for (const c of ${JSON.stringify(cases)}) {
+      const poll = pollHealth();
       await new Promise((r) => setTimeout(r, 20));
       const t = performance.now();
       const res = await fetch(gw.url + '/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json', 'x-case': c.header }, body });
       const text = await res.text();
       const ms = performance.now() - t;
-      running = false; await poll;
+      poll.running = false; await poll.done;
       let json = {}; try { json = JSON.parse(text); } catch {}
-      cases.push({ name: c.name, status: res.status, type: json.error?.type ?? '', message: json.error?.message ?? text.trim(), ms, healthGapMs: gap, healthAnswers: answers });
+      cases.push({ name: c.name, status: res.status, type: json.error?.type ?? '', message: json.error?.message ?? text.trim(), ms, healthGapMs: poll.gap, idleGapMs: idle.gap, healthAnswers: poll.answers });
     }
     const metrics = (await (await fetch(gw.url + '/metrics')).text()).split('\\n').filter((l) => l.startsWith('mmexec_jsonata_aborted_total'));
     await gw.close();
     console.log(JSON.stringify({ cases, metrics }));
     process.exit(0);
   `);
+}
+
+/**
+ * The event loop stayed free: an evaluation on the loop itself would stall /healthz for the whole evaluation
+ * (seconds for the unbounded cases). The allowance grows with the stalls the machine's load alone causes, so a
+ * busy machine does not decide the result.
+ */
+function assertLoopFree(c: CaseResult): void {
+  const allowed = Math.max(100, 3 * c.idleGapMs);
+  assert.ok(c.healthGapMs < allowed, `${c.name}: /healthz went unanswered for ${c.healthGapMs} ms (allowed ${allowed} ms, idle gap ${c.idleGapMs} ms)`);
 }
 
 const route = (name: string, where: string): string =>
@@ -98,7 +119,7 @@ describe('JSONata evaluations are bounded', () => {
       assert.equal(c.type, 'api_error');
       assert.match(c.message, /^JSONata expression ".*" was stopped: it (ran past its time budget of 50 ms|built a sequence longer than 100000 items)/);
       assert.ok(c.ms < 2000, `${c.name} took ${c.ms} ms`);
-      assert.ok(c.healthGapMs < 100, `${c.name}: /healthz went unanswered for ${c.healthGapMs} ms`);
+      assertLoopFree(c);
     }
     assert.ok(out.metrics.some((l) => /reason="timeout"} 2$/.test(l)), out.metrics.join('\n'));
     assert.ok(out.metrics.some((l) => /reason="sequence"} 1$/.test(l)), out.metrics.join('\n'));
@@ -111,7 +132,7 @@ describe('JSONata evaluations are bounded', () => {
     const c = out.cases[0]!;
     assert.equal(c.status, 500, c.message);
     assert.match(c.message, /was stopped: it ran past its time budget of 40 ms/);
-    assert.ok(c.healthGapMs < 100, `/healthz went unanswered for ${c.healthGapMs} ms`);
+    assertLoopFree(c);
     assert.ok(out.metrics.some((l) => /reason="timeout"} 1$/.test(l)), out.metrics.join('\n'));
     console.log(`# pad: ${c.ms.toFixed(0)} ms, longest /healthz gap ${c.healthGapMs.toFixed(1)} ms`);
   });
