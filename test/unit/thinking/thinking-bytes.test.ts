@@ -84,7 +84,7 @@ function build(g: Generated): { body: Record<string, unknown>; recorded: string[
     const content = m.content.map((b) => {
       if (b.kind === 'text') return { type: 'text', text: b.text };
       if (b.kind === 'redacted_thinking') return { type: 'redacted_thinking', data: b.text };
-      if (b.kind === 'tool_use') return { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: b.text, n: 1.5, ok: true, none: null } };
+      if (b.kind !== 'thinking') return { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: b.text, n: 1.5, ok: true, none: null } };
       const t = b.text ?? '';
       const signature = {
         own: sha(t),
