@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FileStore } from '../../src/state/file-store.js';
+import { FileStore } from '../../../src/state/file-store.js';
 
 const DAY = 86_400;
 
