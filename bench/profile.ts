@@ -2,8 +2,8 @@
  * `--cpu-prof`: runs the gateway child under `node --cpu-prof` for one case, stops it cleanly so the profile is
  * written, and prints the functions with the most self time.
  */
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildCase, type CaseId, type SizeId } from './bodies/cases.js';
 import { ROOT, type Harness } from './harness.js';
 import { measureThroughput, type Loader } from './load/throughput.js';
@@ -82,7 +82,7 @@ export async function runCpuProfile(
   harness: Harness,
   entry: GatewayEntry,
   loader: Loader,
-  target: { caseId: CaseId; sizeId: SizeId; seconds: number },
+  target: { caseId: CaseId; sizeId: SizeId; seconds: number; dir: string },
 ): Promise<void> {
   const profDir = join(harness.dir, 'cpu-prof');
   const child = await harness.startGateway(entry, 'gateway-prof', join(ROOT, 'mmexec.yaml'), [
@@ -103,14 +103,15 @@ export async function runCpuProfile(
   const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
   const file = files[0];
   if (!file) throw new Error(`no .cpuprofile written in ${profDir}`);
-  const kept = join(ROOT, 'bench', `gateway-${target.caseId}-${target.sizeId}.cpuprofile`);
+  mkdirSync(target.dir, { recursive: true });
+  const kept = join(target.dir, `gateway-${target.caseId}-${target.sizeId}.cpuprofile`);
   copyFileSync(join(profDir, file), kept);
   const profile = JSON.parse(readFileSync(kept, 'utf8')) as CpuProfile;
   const inWindow = selfTimes(profile, window);
   const top = (inWindow.length > 0 ? inWindow : selfTimes(profile)).slice(0, 30);
   if (inWindow.length === 0) process.stdout.write('note: no samples inside the load window (clock mismatch?); showing the whole profile\n');
   const table: Table = {
-    title: `Top self time in the gateway during the load window, ${spec.label} (profile: bench/${basename(kept)})`,
+    title: `Top self time in the gateway during the load window, ${spec.label} (profile: ${kept.startsWith(ROOT) ? kept.slice(ROOT.length + 1) : kept})`,
     headers: ['self ms', 'share', 'function', 'where'],
     rows: top.map((t) => [fmt(t.ms, 1), `${fmt(t.share * 100, 1)}%`, t.name, t.where]),
   };

@@ -1,5 +1,6 @@
 /** The gateway's logger: readable lines on a terminal, JSON lines otherwise. Never given secrets. */
 import winston from 'winston';
+import { BatchedStderr } from './log-batch.js';
 
 /** Log output format. `auto` picks `pretty` on a TTY and `json` otherwise. */
 export type LogFormat = 'auto' | 'json' | 'pretty';
@@ -49,6 +50,7 @@ export function createLogger(opts: { format?: LogFormat; level?: string; silent?
     level: opts.level ?? (process.env.DEBUG ? 'debug' : 'info'),
     silent: opts.silent ?? false,
     format: format === 'pretty' ? winston.format.combine(winston.format.timestamp(), winston.format.colorize(), pretty) : jsonLine(),
-    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] })],
+    // Lines go to stderr in batches, one write per event-loop turn (log-batch.ts).
+    transports: [new BatchedStderr()],
   });
 }

@@ -3,13 +3,13 @@
  * inspecting what arrives (which upstream, how many MiniMax-signed thinking blocks are left).
  */
 import http from 'node:http';
+import { wanted, wantedSizes } from '../args.js';
 import { buildCase, caseApplies, type CaseId, type SizeId } from '../bodies/cases.js';
 import { timedRequest } from '../load/latency.js';
 import type { Context } from './context.js';
 import { prime } from './context.js';
 
 const CASES: CaseId[] = ['a', 'b', 'c', 'd'];
-const SIZES: SizeId[] = ['small', '50k', '1m'];
 
 /** Runs the routing check and reports one row per case and size. */
 export async function runCheck(ctx: Context): Promise<void> {
@@ -20,9 +20,9 @@ export async function runCheck(ctx: Context): Promise<void> {
   await ctx.harness.configureUpstream({ inspect: true });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    for (const sizeId of SIZES) {
+    for (const sizeId of wantedSizes(ctx.settings)) {
       for (const caseId of CASES) {
-        if (!caseApplies(caseId, sizeId)) continue;
+        if (!caseApplies(caseId, sizeId) || !wanted(ctx.settings, caseId, sizeId)) continue;
         const spec = buildCase(caseId, sizeId, false, 'check');
         await prime(gateway, spec);
         await ctx.harness.resetUpstream();

@@ -102,9 +102,9 @@ export async function runMemory(ctx: Context): Promise<void> {
   const r = gatewayResult;
   ctx.report.check({
     name: `memory with ${streams} concurrent streams`,
-    target: '<= 200 MB RSS',
+    target: '<= 150 MB RSS',
     measured: `${fmt(r.peak, 1)} MB (${r.completed}/${streams} completed)`,
-    pass: r.peak <= 200 && r.completed === streams,
+    pass: r.peak <= 150 && r.completed === streams,
   });
   ctx.report.check({
     name: 'memory after the streams end',

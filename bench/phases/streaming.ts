@@ -74,9 +74,9 @@ export async function runStreaming(ctx: Context): Promise<void> {
     const addedFirst = median(run.first) - floorFirst;
     ctx.report.check({
       name: `streaming ${run.label.replace('gateway ', '')}: first event vs floor (median)`,
-      target: '<= 1 ms later',
+      target: '<= 0.5 ms later',
       measured: `${addedFirst >= 0 ? '+' : ''}${fmt(addedFirst, 3)} ms`,
-      pass: Number.isFinite(addedFirst) ? addedFirst <= 1 && run.broken === 0 : undefined,
+      pass: Number.isFinite(addedFirst) ? addedFirst <= 0.5 && run.broken === 0 : undefined,
     });
     const p90 = quantile(run.spacing, 0.9);
     ctx.report.check({

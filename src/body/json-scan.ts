@@ -34,9 +34,19 @@ for (const c of ' \t\r\n{}[],:0123456789-+.eEtrufalsn') ALLOWED[c.charCodeAt(0)]
 const WS = new Uint8Array(256);
 for (const c of ' \t\r\n') WS[c.charCodeAt(0)] = 1;
 
-/** Index just past the closing quote of the string opening at `open`. */
-function skipString(b: Buffer, open: number): number {
+/** Strings up to about this many bytes are walked in JS: a native indexOf call costs more than that walk. */
+const SHORT_STRING = 48;
+
+/** Index just past the closing quote of the string opening at `open` (throws JsonScanError when unclosed). */
+export function skipString(b: Buffer, open: number): number {
+  const n = b.length;
   let k = open + 1;
+  for (const stop = Math.min(n, k + SHORT_STRING); k < stop; k++) {
+    const c = b[k];
+    if (c === QUOTE) return k + 1;
+    if (c === BACKSLASH) k++;
+  }
+  if (k >= n) throw new JsonScanError('unterminated string', open);
   for (;;) {
     k = b.indexOf(QUOTE, k);
     if (k < 0) throw new JsonScanError('unterminated string', open);
@@ -47,7 +57,8 @@ function skipString(b: Buffer, open: number): number {
   }
 }
 
-function skipWs(b: Buffer, i: number): number {
+/** Index of the first non-whitespace byte at or after `i`. */
+export function skipWs(b: Buffer, i: number): number {
   while (i < b.length && WS[b[i]!]) i++;
   return i;
 }
@@ -56,7 +67,7 @@ function skipWs(b: Buffer, i: number): number {
  * Index just past the value starting at `i` (after whitespace). When `elements` is given and the value is
  * an array, the span of each element is pushed to it.
  */
-function skipValue(b: Buffer, i: number, elements?: ValueSpan[]): number {
+export function skipValue(b: Buffer, i: number, elements?: ValueSpan[]): number {
   const first = b[i];
   if (first === QUOTE) return skipString(b, i);
   if (first !== 123 && first !== 91) {

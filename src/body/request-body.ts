@@ -22,6 +22,9 @@ export class RequestBody {
   private readonly small = new Map<string, unknown>();
   /** Messages parsed alone, by index. */
   private readonly single = new Map<number, Message | undefined>();
+  /** Needle offsets found by messagesHolding, valid for the bytes in `hitsBytes`. */
+  private readonly hits = new Map<string, number[]>();
+  private hitsBytes: Buffer | undefined;
 
   /** `index` is the scan already made while validating the body. */
   constructor(raw: Buffer, index?: TopLevelIndex) {
@@ -68,16 +71,46 @@ export class RequestBody {
     return lo;
   }
 
-  /** Indexes, in order, of the messages whose bytes contain one of the needles (a search over the messages' bytes). */
+  /**
+   * Indexes, in order, of the messages whose bytes contain one of the needles. Needles sharing a prefix of two
+   * or more bytes are found with one search for the prefix, and each search's hits are kept until the bytes
+   * change, so transforms looking for overlapping words pay for one pass over the messages.
+   */
   messagesHolding(needles: readonly Buffer[]): number[] {
     const all = this.top().keys.get('messages');
-    if (!all || this.messageSpans().length === 0) return [];
-    const bytes = this.bytesOf(all);
+    if (!all || this.messageSpans().length === 0 || needles.length === 0) return [];
+    const prefix = commonPrefix(needles);
     const found = new Set<number>();
-    for (const needle of needles) {
-      for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + needle.length)) found.add(this.messageAt(all.start + i));
+    if (prefix.length >= 2) {
+      for (const at of this.hitsOf(prefix, all)) if (needles.some((n) => this.bytesAt(at, n))) found.add(this.messageAt(at));
+    } else {
+      for (const needle of needles) for (const at of this.hitsOf(needle, all)) found.add(this.messageAt(at));
     }
     return [...found].sort((a, b) => a - b);
+  }
+
+  /** Offsets in the body of `needle` within the messages, remembered until the bytes change. */
+  private hitsOf(needle: Buffer, all: ValueSpan): number[] {
+    if (this.hitsBytes !== this.bytes) {
+      this.hits.clear();
+      this.hitsBytes = this.bytes;
+    }
+    const key = needle.toString('latin1');
+    let hits = this.hits.get(key);
+    if (!hits) {
+      hits = [];
+      const bytes = this.bytesOf(all);
+      for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + 1)) hits.push(all.start + i);
+      this.hits.set(key, hits);
+    }
+    return hits;
+  }
+
+  private bytesAt(at: number, needle: Buffer): boolean {
+    const b = this.bytes;
+    if (at + needle.length > b.length) return false;
+    for (let i = 0; i < needle.length; i++) if (b[at + i] !== needle[i]) return false;
+    return true;
   }
 
   /** The bytes of a span of the current body. */
@@ -122,6 +155,29 @@ export class RequestBody {
       elements.splice(r.first, r.last - r.first + 1, { start: elements[r.first]!.start, end: elements[r.last]!.end });
     }
     shiftAll(top, edits);
+    this.small.clear();
+    this.single.clear();
+    this.changedBytes = true;
+  }
+
+  /**
+   * Replaces byte ranges of an unparsed body, each lying inside one message (sorted, non-overlapping), by new
+   * bytes given as pieces, in one copy; the index is moved to match.
+   */
+  spliceRanges(ranges: ReadonlyArray<{ start: number; end: number; bytes: readonly Buffer[] }>): void {
+    if (this.parsed) throw new Error('spliceRanges needs an unparsed body');
+    if (ranges.length === 0) return;
+    const top = this.top();
+    const pieces: Buffer[] = [];
+    let from = 0;
+    for (const r of ranges) {
+      if (r.start < from || r.end < r.start) throw new Error('unsorted or overlapping ranges');
+      pieces.push(this.bytes.subarray(from, r.start), ...r.bytes);
+      from = r.end;
+    }
+    pieces.push(this.bytes.subarray(from));
+    this.bytes = Buffer.concat(pieces);
+    shiftAll(top, ranges.map((r) => ({ start: r.start, end: r.end, length: r.bytes.reduce((n, b) => n + b.length, 0) })));
     this.small.clear();
     this.single.clear();
     this.changedBytes = true;
@@ -262,6 +318,18 @@ export class RequestBody {
     }
     return this.bytes;
   }
+}
+
+/** The longest prefix all needles share. */
+function commonPrefix(needles: readonly Buffer[]): Buffer {
+  const first = needles[0]!;
+  let n = first.length;
+  for (const other of needles) {
+    let k = 0;
+    while (k < n && k < other.length && other[k] === first[k]) k++;
+    n = k;
+  }
+  return first.subarray(0, n);
 }
 
 /** Consecutive messages `first..last` replaced by one new message. */

@@ -23,6 +23,8 @@ const SAFE_KEY = /^[A-Za-z0-9_.-]{1,128}$/;
 
 /** The sweep's default pace: 1,000 entries a minute (1.4 million a day), each one stat or one small read. */
 export const SWEEP_DEFAULTS: SweepOptions = { intervalMs: 60_000, batch: 1000 };
+/** A sticky value rewritten unchanged is written again only when that moves its expiry by more than this (or 1% of the TTL). */
+const REFRESH_SLACK_MS = 60_000;
 /** Temp files older than this are left over from a crash and removed by the sweep. */
 const STALE_TEMP_MS = 3_600_000;
 
@@ -135,7 +137,47 @@ export class FileStore implements StateStore {
     return run;
   }
 
+  /** Sticky records being written, by cache key, with the write (the latest one queued per file). */
+  private readonly pending = new Map<string, { rec: Record_ | null; done: Promise<void>; settled: Promise<void> }>();
+
+  /**
+   * Whether writing `next` can be skipped: the record on disk (or queued) has the same value and an expiry
+   * within REFRESH_SLACK of the new one. A trigger repeated on every request of a session then costs no file
+   * write, at the price of an expiry up to a minute earlier than a write would have given.
+   */
+  private unchanged(k: string, next: Record_ | null): Promise<void> | undefined {
+    const queued = this.pending.get(k);
+    const current = queued ? queued.rec : this.cache.get(k);
+    if (current === undefined) return undefined;
+    const done = queued?.done ?? Promise.resolve();
+    if (current === null || next === null) return current === next ? done : undefined;
+    if (current.value !== next.value) return undefined;
+    if (current.expires_at === null || next.expires_at === null) return current.expires_at === next.expires_at ? done : undefined;
+    const ttl = next.expires_at - this.now();
+    const gained = next.expires_at - current.expires_at;
+    return gained >= 0 && gained < Math.min(REFRESH_SLACK_MS, ttl / 100) ? done : undefined;
+  }
+
+  /** Runs a sticky record's write or removal, unless unchanged; later calls see it as queued until it ends. */
+  private stickyChange(ns: StateNamespace, key: string, rec: Record_ | null, run: () => Promise<void>): Promise<void> {
+    const k = `${ns}/${key}`;
+    const skip = this.unchanged(k, rec);
+    if (skip) return skip;
+    const done = run();
+    const entry = { rec, done, settled: done.catch(() => undefined) };
+    this.pending.set(k, entry);
+    void entry.settled.then(() => {
+      if (this.pending.get(k) === entry) this.pending.delete(k);
+    });
+    return done;
+  }
+
   private async write(ns: StateNamespace, key: string, rec: Record_): Promise<void> {
+    if (ns.startsWith('sticky:')) return this.stickyChange(ns, key, rec, () => this.writeFile(ns, key, rec));
+    return this.writeFile(ns, key, rec);
+  }
+
+  private async writeFile(ns: StateNamespace, key: string, rec: Record_): Promise<void> {
     const p = this.pathOf(ns, key);
     await this.ensureDir(p.dir);
     const file = join(p.dir, p.file);
@@ -160,10 +202,13 @@ export class FileStore implements StateStore {
   async delete(ns: StateNamespace, key: string): Promise<void> {
     const p = this.pathOf(ns, key);
     const file = join(p.dir, p.file);
-    await this.exclusive(file, async () => {
-      await rm(file, { force: true });
-      if (ns.startsWith('sticky:')) this.cache.set(`${ns}/${key}`, null);
-    });
+    const remove = (): Promise<void> =>
+      this.exclusive(file, async () => {
+        await rm(file, { force: true });
+        if (ns.startsWith('sticky:')) this.cache.set(`${ns}/${key}`, null);
+      });
+    if (ns.startsWith('sticky:')) return this.stickyChange(ns, key, null, remove);
+    await remove();
   }
 
   /** Thinking markers are empty files whose mtime is set to their expiry time. */

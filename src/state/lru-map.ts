@@ -3,7 +3,7 @@
  * bounded by entries and by bytes, long keys are hashed, and kept strings are copies (a short slice of a
  * huge string would otherwise keep the whole string alive).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Keys up to this many characters are kept as they are; longer ones are replaced by their hash. */
 export const MAX_PLAIN_KEY = 128;
@@ -23,7 +23,7 @@ export function detach(s: string): string {
  * else its SHA-256, so a cache never holds more than MAX_PLAIN_KEY characters of a client string.
  */
 export function cacheKey(s: string, keep = false): string {
-  if (s.length > MAX_PLAIN_KEY) return `sha256:${createHash('sha256').update(s).digest('base64')}`;
+  if (s.length > MAX_PLAIN_KEY) return `sha256:${hash('sha256', s, 'base64')}`;
   return keep ? detach(s) : s;
 }
 

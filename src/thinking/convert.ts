@@ -11,19 +11,75 @@ export const THOUGHT_PREFIX = 'previous assistant thought process: ';
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** A thinking block found in an assistant message. */
-interface Candidate {
+interface Candidate extends ThinkingBlockRef {
   message: Message;
   index: number;
   block: ContentBlock;
-  hash?: string;
+}
+
+/**
+ * A thinking block to judge, however it was found (a parsed object or a span of bytes): its signature,
+ * and digests of its text computed on demand.
+ */
+export interface ThinkingBlockRef {
+  readonly signature: string | undefined;
+  /** Hex SHA-256 of the thinking text as it is (the empty string when it is not a string). */
+  hashOfText(): string;
+  /** Hex SHA-256 of the trimmed text, or undefined when trimming changes nothing. */
+  hashOfTrimmedIfDifferent(): string | undefined;
+  /** Hex SHA-256 of the trimmed text. */
+  hashOfTrimmed(): string;
 }
 
 /** A MiniMax signature is the hex SHA-256 of the thinking text, raw or trimmed. */
 export function isSelfHashSignature(thinking: string, signature: string | undefined): boolean {
+  return isSelfHashed(textRef(thinking, signature));
+}
+
+function isSelfHashed(ref: ThinkingBlockRef): boolean {
+  const signature = ref.signature;
   if (!signature || !HEX64.test(signature)) return false;
-  if (sha256Hex(thinking) === signature) return true;
-  const trimmed = thinking.trim();
-  return trimmed !== thinking && sha256Hex(trimmed) === signature;
+  if (ref.hashOfText() === signature) return true;
+  return ref.hashOfTrimmedIfDifferent() === signature;
+}
+
+/** A block reference over a decoded text. */
+function textRef(thinking: string, signature: string | undefined): ThinkingBlockRef {
+  const trimmed = (): string => thinking.trim();
+  return {
+    signature,
+    hashOfText: () => sha256Hex(thinking),
+    hashOfTrimmedIfDifferent: () => (trimmed() !== thinking ? sha256Hex(trimmed()) : undefined),
+    hashOfTrimmed: () => sha256Hex(trimmed()),
+  };
+}
+
+/**
+ * The foreign blocks among `blocks`: signed with their own text's hash, or recorded in the store from a
+ * non-Anthropic answer. Verdicts are cached by signature; a failed store leaves its blocks as they are.
+ */
+export async function foreignBlocks<T extends ThinkingBlockRef>(blocks: readonly T[], store: ThinkingStore): Promise<T[]> {
+  const foreign: T[] = [];
+  const unknown: T[] = [];
+  for (const block of blocks) {
+    const sig = block.signature;
+    const cached = sig ? store.verdicts.get(sig) : undefined;
+    if (cached !== undefined) {
+      if (cached) foreign.push(block);
+    } else if (isSelfHashed(block)) {
+      store.verdicts.set(sig!, true);
+      foreign.push(block);
+    } else {
+      unknown.push(block);
+    }
+  }
+  const seen = await store.recorded(unknown.map((c) => c.hashOfTrimmed()));
+  unknown.forEach((c, i) => {
+    if (!seen) return;
+    if (c.signature) store.verdicts.set(c.signature, seen[i]!);
+    if (seen[i]) foreign.push(c);
+  });
+  return foreign;
 }
 
 /** Converts foreign thinking blocks in place; returns how many blocks were converted or removed. */
@@ -39,34 +95,17 @@ export interface Conversion {
 
 /** Converts foreign thinking blocks of the given messages in place. */
 export async function convertMessages(messages: readonly Message[], store: ThinkingStore): Promise<Conversion> {
-  const foreign: Candidate[] = [];
-  const unknown: Candidate[] = [];
+  const found: Candidate[] = [];
   for (const message of messages) {
     if (!message || message.role !== 'assistant' || !Array.isArray(message.content)) continue;
     message.content.forEach((block, index) => {
       if (!block || block.type !== 'thinking') return;
-      const sig = typeof block.signature === 'string' ? block.signature : undefined;
-      const cached = sig ? store.verdicts.get(sig) : undefined;
-      if (cached !== undefined) {
-        if (cached) foreign.push({ message, index, block });
-        return;
-      }
       const text = typeof block.thinking === 'string' ? block.thinking : '';
-      if (isSelfHashSignature(text, sig)) {
-        store.verdicts.set(sig!, true);
-        foreign.push({ message, index, block });
-      } else {
-        unknown.push({ message, index, block, hash: sha256Hex(text.trim()) });
-      }
+      const sig = typeof block.signature === 'string' ? block.signature : undefined;
+      found.push({ ...textRef(text, sig), message, index, block });
     });
   }
-  const seen = await store.recorded(unknown.map((c) => c.hash!));
-  unknown.forEach((c, i) => {
-    if (!seen) return;
-    const sig = typeof c.block.signature === 'string' ? c.block.signature : undefined;
-    if (sig) store.verdicts.set(sig, seen[i]!);
-    if (seen[i]) foreign.push(c);
-  });
+  const foreign = await foreignBlocks(found, store);
   if (foreign.length === 0) return { count: 0, changed: new Set() };
   replaceBlocks(foreign);
   return { count: foreign.length, changed: new Set(foreign.map((c) => c.message)) };

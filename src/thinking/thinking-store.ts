@@ -2,14 +2,14 @@
  * Remembers thinking blocks that came from non-Anthropic upstreams, by the SHA-256 of their trimmed text,
  * in the state store (with a TTL) and in a bounded in-process cache.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { StateOperation } from '../metrics/types.js';
 import { cacheKey, LruMap } from '../state/lru-map.js';
 import type { StateStore } from '../state/store.js';
 
 /** Hex SHA-256 of a string. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 const VERDICT_ENTRIES = 20_000;
