@@ -8,10 +8,11 @@ import { explainCommand } from './commands/explain.js';
 import { initCommand } from './commands/init.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { statuslineCommand } from './commands/statusline.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, validateCommand, explainCommand, testCommand, statusCommand, doctorCommand, initCommand];
+const COMMANDS: readonly Command[] = [serveCommand, validateCommand, explainCommand, testCommand, statusCommand, statuslineCommand, doctorCommand, initCommand];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}\n             ${commandUsage(c)}`);

@@ -2,6 +2,7 @@
 import type { SessionView } from '../../ledger/session-view.js';
 import type { StatusReport } from '../../server/status.js';
 import type { Command, CommandArgs } from '../command.js';
+import { checkHttpUrl, clientGatewayToken, clientGatewayUrl } from '../gateway-url.js';
 import { table } from '../table.js';
 
 function duration(seconds: number): string {
@@ -55,8 +56,8 @@ export function formatSession(s: SessionView): string {
 }
 
 async function run(args: CommandArgs): Promise<number> {
-  const url = (args.string('url') || process.env.MMEXEC_URL || `http://127.0.0.1:${process.env.PORT || 9099}`).replace(/\/+$/, '');
-  const token = args.string('token') || process.env.MMEXEC_METRICS_TOKEN;
+  const url = clientGatewayUrl(args.string('url'));
+  const token = clientGatewayToken(args.string('token'));
   const session = args.string('session');
   const path = session === undefined ? '/status' : `/sessions/${encodeURIComponent(session)}`;
   let res: Response;
@@ -89,14 +90,6 @@ async function run(args: CommandArgs): Promise<number> {
   return 0;
 }
 
-function httpUrl(v: string): string | undefined {
-  try {
-    return /^https?:$/.test(new URL(v).protocol) ? undefined : 'expected an http:// or https:// URL';
-  } catch {
-    return 'expected a URL such as http://127.0.0.1:9099';
-  }
-}
-
 /** `mmexec status`. */
 export const statusCommand: Command = {
   name: 'status',
@@ -104,7 +97,7 @@ export const statusCommand: Command = {
   description: "Asks a running gateway for GET /status and prints it as tables; with --session, prints that session's ledger (GET /sessions/<id>).",
   exitCodes: '0 the gateway answered, 1 it did not (or refused the token), 2 wrong usage.',
   options: {
-    url: { type: 'string', value: 'URL', description: 'the gateway (default: MMEXEC_URL, else http://127.0.0.1:$PORT, PORT defaulting to 9099)', check: httpUrl },
+    url: { type: 'string', value: 'URL', description: 'the gateway (default: MMEXEC_URL, else http://127.0.0.1:$PORT, PORT defaulting to 9099)', check: checkHttpUrl },
     token: { type: 'string', value: 'TOKEN', description: 'bearer token of server.metrics_token (default: MMEXEC_METRICS_TOKEN)' },
     session: { type: 'string', value: 'ID', description: "print one session's ledger: route, upstream, requests, tokens, cost, savings, cache read ratio, last error" },
     json: { type: 'boolean', description: 'print the report as JSON' },
