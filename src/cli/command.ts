@@ -51,6 +51,11 @@ export interface Command {
   /** What its exit codes mean, for `--help`. */
   exitCodes: string;
   positionals?: PositionalSpec;
+  /**
+   * The command hands every argument after its own leading options to another program (e.g. `mmexec claude
+   * --resume`): its options are read only up to the first argument that is not one of them, or up to `--`.
+   */
+  passthrough?: boolean;
   options: Record<string, OptionSpec>;
   /** Whether `.env` is read before the command runs. */
   readsEnv: boolean;
@@ -64,6 +69,11 @@ const HELP_OPTION = { type: 'boolean', short: 'h' } as const;
 
 /** Parses `argv` strictly: unknown options, stray or repeated arguments and bad values throw UsageError. */
 export function parseCommandArgs(cmd: Command, argv: readonly string[]): CommandArgs {
+  if (cmd.passthrough) {
+    const [own, rest] = splitLeadingOptions(cmd, argv);
+    const args = parseCommandArgs({ ...cmd, passthrough: false, positionals: undefined }, own);
+    return { ...args, positionals: rest };
+  }
   const options = Object.fromEntries(Object.entries(cmd.options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false }]));
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -86,6 +96,27 @@ export function parseCommandArgs(cmd: Command, argv: readonly string[]): Command
     for (const one of Array.isArray(v) ? v : typeof v === 'string' ? [v] : []) checkValue(name, spec, one);
   }
   return argsOf(parsed.positionals, values);
+}
+
+/**
+ * Splits `argv` into the command's own leading options and the arguments passed on: the split is at `--`
+ * (dropped) or at the first argument that is not an option of the command (kept, with all that follows).
+ */
+export function splitLeadingOptions(cmd: Command, argv: readonly string[]): [string[], string[]] {
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i]!;
+    if (a === '--') return [argv.slice(0, i), argv.slice(i + 1)];
+    if (a === '-h' || a === '--help') {
+      i++;
+      continue;
+    }
+    const name = /^--([^=]+)/.exec(a)?.[1];
+    const spec = name === undefined ? undefined : cmd.options[name];
+    if (!spec) break;
+    i += spec.type === 'string' && !a.includes('=') ? 2 : 1;
+  }
+  return [argv.slice(0, i), argv.slice(i)];
 }
 
 function argsOf(positionals: readonly string[], values: Record<string, string | boolean | string[] | undefined>): CommandArgs {
@@ -158,11 +189,12 @@ function placeholder(spec: OptionSpec): string {
 /** The usage line, e.g. `mmexec validate [--config FILE] [--print-url]`. */
 export function commandUsage(cmd: Command): string {
   const parts = [`mmexec ${cmd.name}`];
-  if (cmd.positionals) parts.push(cmd.positionals.usage);
+  if (cmd.positionals && !cmd.passthrough) parts.push(cmd.positionals.usage);
   for (const [name, spec] of Object.entries(cmd.options)) {
     const opt = spec.type === 'boolean' ? `--${name}` : `--${name} ${placeholder(spec)}`;
     parts.push(`[${opt}]${spec.multiple ? '...' : ''}`);
   }
+  if (cmd.positionals && cmd.passthrough) parts.push(cmd.positionals.usage);
   return parts.join(' ');
 }
 

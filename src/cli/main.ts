@@ -3,6 +3,7 @@ import { loadDotEnv } from '../config/dotenv.js';
 import { ConfigError, formatIssue, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commandHelp, commandUsage, parseCommandArgs, type Command } from './command.js';
+import { claudeCommand } from './commands/claude.js';
 import { doctorCommand } from './commands/doctor.js';
 import { explainCommand } from './commands/explain.js';
 import { initCommand } from './commands/init.js';
@@ -12,7 +13,7 @@ import { statuslineCommand } from './commands/statusline.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, validateCommand, explainCommand, testCommand, statusCommand, statuslineCommand, doctorCommand, initCommand];
+const COMMANDS: readonly Command[] = [serveCommand, validateCommand, explainCommand, testCommand, statusCommand, statuslineCommand, claudeCommand, doctorCommand, initCommand];
 
 function help(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}\n             ${commandUsage(c)}`);
