@@ -7,6 +7,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { ConditionConfig } from '../config/types.js';
 import type { ContentBlock, Message } from '../pipeline/messages.js';
+import { applyRuns, localReplyRuns, replyTextPatterns, type TurnSource } from './local-reply-turns.js';
 import type { TransformDefinition } from './transform.js';
 
 /** The exact texts that routes answering locally match (`last_user_text: {equals}`), at any depth of `when`. */
@@ -43,35 +44,42 @@ export const dropReplyLeftovers: TransformDefinition = {
   name: 'drop-reply-leftovers',
   phase: 'request',
   description:
-    'Removes text blocks that hold only a word answered by a local reply route (default: the `equals` texts of reply routes; or `words`) from user messages with more after them: Claude Code merges the text of a failed (teapot) turn into the next message.',
+    'Removes text blocks that hold only a word answered by a local reply route (default: the `equals` texts of reply routes; or `words`) from user messages with more after them: Claude Code merges the text of a failed (teapot) turn into the next message. A word answered by a local reply message (`as: message`) is removed with that assistant message from later histories.',
   paramsOptional: true,
   paramsSchema: { type: 'object', additionalProperties: false, required: ['words'], properties: { words: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 } } },
   compile: (params, cc) => {
     const list = (params as { words?: string[] } | undefined)?.words ?? replyWords(cc.loaded);
     const words = new Set(list.map((w) => w.trim()));
+    const patterns = replyTextPatterns(cc.loaded);
     const needles = [...words].map((w) => Buffer.from(JSON.stringify(w).slice(1, -1)));
+    const tidy = (m: Message): Message => withoutLeftovers(m, words) ?? m;
     return {
       name: 'drop-reply-leftovers',
       onRequest(ctx) {
         const payload = ctx.payload;
         if (!payload || words.size === 0) return;
+        const source: TurnSource = { message: (i) => payload.message(i), words, patterns, tidy };
         if (payload.isParsed) {
           const messages = payload.json.messages as Message[];
+          const runs = localReplyRuns(source, messages.map((_m, i) => i));
           messages.forEach((m, i) => {
             const next = withoutLeftovers(m, words);
             if (!next) return;
             messages[i] = next;
             ctx.markChanged();
           });
+          if (runs.length > 0) (applyRuns(messages, runs), ctx.markChanged());
           return;
         }
-        const changes = new Map<number, Message>();
-        for (const i of payload.messagesHolding(needles)) {
-          const m = payload.message(i);
+        const candidates = payload.messagesHolding(needles);
+        const runs = patterns.length > 0 ? localReplyRuns(source, candidates) : [];
+        const inRun = (i: number): boolean => runs.some((r) => i >= r.first && i <= r.last);
+        for (const i of candidates) {
+          const m = inRun(i) ? undefined : payload.message(i);
           const next = m && withoutLeftovers(m, words);
-          if (next) changes.set(i, next);
+          if (next) runs.push({ first: i, last: i, value: next });
         }
-        if (changes.size > 0) payload.replaceElements(changes);
+        if (runs.length > 0) payload.replaceElementRuns(runs);
       },
     };
   },

@@ -21,7 +21,7 @@ describe('mmexec test', () => {
     assert.deepEqual(results.filter((r) => !r.ok).map((r) => [r.name, ...r.diff]), []);
   });
 
-  const presets = ['rules/background-to-haiku.yaml', 'rules/subagents-to-minimax.yaml', 'rules/minimax-in-model-picker.yaml', 'rules/long-context.yaml', 'rules/model-map.yaml', 'examples/providers/deepseek.yaml', 'examples/providers/kimi.yaml', 'examples/providers/glm.yaml', 'examples/providers/ollama.yaml', 'examples/providers/qwen.yaml', 'examples/providers/openrouter.yaml', 'examples/providers/minimax-m3.yaml', 'examples/providers/openai.yaml', 'examples/providers/openai-responses.yaml', 'examples/providers/gemini.yaml', 'examples/providers/openrouter-chat.yaml', 'examples/providers/local.yaml'];
+  const presets = ['rules/background-to-haiku.yaml', 'rules/teapot-as-message.yaml', 'rules/subagents-to-minimax.yaml', 'rules/minimax-in-model-picker.yaml', 'rules/long-context.yaml', 'rules/model-map.yaml', 'examples/providers/deepseek.yaml', 'examples/providers/kimi.yaml', 'examples/providers/glm.yaml', 'examples/providers/ollama.yaml', 'examples/providers/qwen.yaml', 'examples/providers/openrouter.yaml', 'examples/providers/minimax-m3.yaml', 'examples/providers/openai.yaml', 'examples/providers/openai-responses.yaml', 'examples/providers/gemini.yaml', 'examples/providers/openrouter-chat.yaml', 'examples/providers/local.yaml'];
   for (const preset of presets) {
     it(`passes the tests shipped with ${preset}`, async () => {
       const results = await runTarget(targetForFile(`${ROOT}${preset}`, `${ROOT}mmexec.yaml`, env), env);
