@@ -77,10 +77,17 @@ function lastRequestFailed(r: SessionRecord): boolean {
   return Number.isNaN(at) || Number.isNaN(updated) || at >= updated;
 }
 
+/** The model, with the provider when the model's name does not say it (e.g. `claude-opus-4-8 via minimax`). */
+function modelText(r: SessionRecord): string {
+  if (!r.model) return r.provider;
+  const named = r.provider === '' || r.provider === 'anthropic' || r.model.toLowerCase().includes(r.provider.toLowerCase());
+  return named ? r.model : `${r.model} via ${r.provider}`;
+}
+
 /** The status line for a known session, e.g. `MiniMax-M2.7 · $0.21 (saved $0.41) · cache 93%`. */
 export function sessionLine(r: SessionRecord): string {
   const cost = r.saved_usd > 0 ? `${dollars(r.cost_usd)} (saved ${dollars(r.saved_usd)})` : dollars(r.cost_usd);
-  const parts = [r.model || r.provider, cost, `cache ${Math.round(Math.min(Math.max(r.cache_read_ratio, 0), 1) * 100)}%`];
+  const parts = [modelText(r), cost, `cache ${Math.round(Math.min(Math.max(r.cache_read_ratio, 0), 1) * 100)}%`];
   if (lastRequestFailed(r)) parts.push(`last request failed: ${r.last_error!.status} ${r.last_error!.type}`);
   return parts.join(' · ');
 }
