@@ -2,7 +2,7 @@
  * Renders a terminal screen captured as text (`tmux capture-pane -p`) to a PNG with headless Chromium, the
  * mmexec status line row highlighted. Blank rows are folded to one.
  *
- *   MMEXEC_TUI_CAPTURE_DIR=/tmp/screens node --import tsx --test test/claude-code/statusline-tui.test.ts
+ *   MMEXEC_TUI_CAPTURE_DIR=/tmp/screens node --import tsx --test test/scenarios/claude-code/statusline-tui.test.ts
  *   node --import tsx scripts/render-screen.ts /tmp/screens/anthropic.txt docs/statusline.png
  *
  * CHROMIUM names the browser (default /usr/bin/chromium).

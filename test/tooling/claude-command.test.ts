@@ -12,7 +12,7 @@ import { claudeRelease, releaseSkip } from '../support/claude-releases.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { freePort } from '../support/free-port.js';
 import { startTestGateway } from '../support/gateway.js';
-import { ROOT } from './cli.js';
+import { ROOT } from '../support/run-cli.js';
 
 const release = claudeRelease('2.1.332');
 const DEAD = 'http://127.0.0.1:9';

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { statusLineFor } from '../../src/cli/commands/statusline.js';
 import { dollars, sessionLine, type SessionRecord } from '../../src/cli/statusline-text.js';
 import { closeServer, freePort, listenLocal } from '../support/free-port.js';
-import { runCli } from './cli.js';
+import { runCli } from '../support/run-cli.js';
 
 const TOKEN = 'ledger-token';
 

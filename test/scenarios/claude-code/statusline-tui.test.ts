@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { isSessionRecord } from '../../src/cli/statusline-text.js';
-import { startClassic, type ClassicSetup } from '../classic/harness.js';
-import { claudeRelease, releaseSkip } from '../support/claude-releases.js';
-import { startPane, tmuxSkip, type TmuxPane } from '../support/tmux.js';
+import { isSessionRecord } from '../../../src/cli/statusline-text.js';
+import { startClassic, type ClassicSetup } from '../../support/classic-gateway.js';
+import { claudeRelease, releaseSkip } from '../../support/claude-releases.js';
+import { startPane, tmuxSkip, type TmuxPane } from '../../support/tmux.js';
 
 const release = claudeRelease('2.1.332');
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const KEY = 'sk-ant-test-key-tui-0123456789abcdef';
 const skip = tmuxSkip() || releaseSkip(release);
 
