@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { isSessionRecord } from '../../../src/cli/statusline-text.js';
 import { startClassic, type ClassicSetup } from '../../support/classic-gateway.js';
 import { claudeRelease, releaseSkip } from '../../support/claude-releases.js';
-import { startPane, tmuxSkip, type TmuxPane } from '../../support/tmux.js';
+import { startPane, tmuxSkip, type TmuxPane } from './tmux.js';
 
 const release = claudeRelease('2.1.332');
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
