@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { splitLeadingOptions } from '../../src/cli/command.js';
+import { commandHelp, parseCommandArgs, splitLeadingOptions } from '../../src/cli/command.js';
 import { claudeCommand } from '../../src/cli/commands/claude.js';
 import { probeGateway } from '../../src/cli/claude-launch/gateway-process.js';
 import { claudeEnv } from '../support/claude-cli.js';
@@ -66,6 +66,16 @@ describe('mmexec claude arguments', () => {
       [['--help'], ['--help'], []],
     ];
     for (const [argv, own, rest] of cases) assert.deepEqual(splitLeadingOptions(claudeCommand, argv), [own, rest], argv.join(' '));
+  });
+
+  it('checks its own options strictly and describes them in --help', () => {
+    assert.throws(() => parseCommandArgs(claudeCommand, ['--url', 'not a url', '--resume']), /invalid value "not a url" for --url/);
+    assert.throws(() => parseCommandArgs(claudeCommand, ['--url', 'http://127.0.0.1:1', '--url', 'http://127.0.0.1:2']), /option --url is given more than once/);
+    assert.deepEqual(parseCommandArgs(claudeCommand, ['--url', 'http://127.0.0.1:1', '-p', '--url', 'x']).positionals, ['-p', '--url', 'x']);
+    const help = commandHelp(claudeCommand);
+    assert.match(help, /^Usage: mmexec claude \[--config FILE\] \[--url URL\] \[--claude-bin PATH\] \[claude args\.\.\.\]$/m);
+    for (const o of ['--config FILE', '--url URL', '--claude-bin PATH']) assert.match(help, new RegExp(`^  ${o}  +\\S`, 'm'));
+    assert.match(help, /^Exit codes: 0 /m);
   });
 });
 

@@ -35,8 +35,6 @@ describe('a strict command line', () => {
     [['test', '--config', 'a.yaml', '--config', 'b.yaml'], /option --config is given more than once/],
     [['status', '--url', 'not a url'], /invalid value "not a url" for --url/],
     [['status', 'extra'], /unexpected argument "extra": mmexec status takes no arguments/],
-    [['statusline', '--timeout', 'soon'], /invalid value "soon" for --timeout: expected milliseconds/],
-    [['claude', '--url', 'not a url', '--resume'], /invalid value "not a url" for --url/],
     [['explain', 'a.json', 'b.json'], /unexpected argument "b\.json": mmexec explain takes \[request\.json\|-\] only/],
     [['explain', '--text', 'hi', '--path', 'v1/messages'], /invalid value "v1\/messages" for --path/],
     [['init', 'a.yaml', 'b.yaml'], /unexpected argument "b\.yaml"/],
@@ -58,8 +56,6 @@ describe('a strict command line', () => {
       explain: ['--config FILE', '--text TEXT', '--session ID', '--sticky [SCOPE=]VALUE', '--header K:V', '--path PATH', '--method METHOD'],
       test: ['--config FILE', '--quiet'],
       status: ['--url URL', '--token TOKEN', '--json'],
-      statusline: ['--url URL', '--token TOKEN', '--timeout MS'],
-      claude: ['--config FILE', '--url URL', '--claude-bin PATH'],
       doctor: ['--config FILE', '--timeout DURATION'],
       init: ['--config FILE', '--force'],
     };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { statusLineFor } from '../../src/cli/commands/statusline.js';
+import { commandHelp, parseCommandArgs } from '../../src/cli/command.js';
+import { statuslineCommand, statusLineFor } from '../../src/cli/commands/statusline.js';
 import { dollars, sessionLine, type SessionRecord } from '../../src/cli/statusline-text.js';
 import { closeServer, freePort, listenLocal } from '../support/free-port.js';
 import { runCli } from '../support/run-cli.js';
@@ -94,6 +95,14 @@ describe('mmexec statusline', () => {
 
   it('treats status input that is not JSON as having no session', async () => {
     assert.equal(await statusLineFor('not json', url, TOKEN, 300), 'mmexec: no session id from Claude Code');
+  });
+
+  it('describes its options in --help and refuses a bad timeout', () => {
+    const help = commandHelp(statuslineCommand);
+    for (const o of ['--url URL', '--token TOKEN', '--timeout MS']) assert.match(help, new RegExp(`^  ${o}  +\\S`, 'm'));
+    assert.match(help, /^Exit codes: 0 /m);
+    assert.throws(() => parseCommandArgs(statuslineCommand, ['--timeout', 'soon']), /invalid value "soon" for --timeout: expected milliseconds/);
+    assert.throws(() => parseCommandArgs(statuslineCommand, ['extra']), /unexpected argument "extra": mmexec statusline takes no arguments/);
   });
 
   it('shows costs under a cent with four decimals', () => {
