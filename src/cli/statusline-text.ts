@@ -77,11 +77,16 @@ function lastRequestFailed(r: SessionRecord): boolean {
   return Number.isNaN(at) || Number.isNaN(updated) || at >= updated;
 }
 
-/** The model, with the provider when the model's name does not say it (e.g. `claude-opus-4-8 via minimax`). */
+/** The model, with the upstream when neither it nor the provider is named in the model (e.g. `claude-opus-4-8 via minimax`). */
 function modelText(r: SessionRecord): string {
-  if (!r.model) return r.provider;
-  const named = r.provider === '' || r.provider === 'anthropic' || r.model.toLowerCase().includes(r.provider.toLowerCase());
-  return named ? r.model : `${r.model} via ${r.provider}`;
+  const model = r.model.toLowerCase();
+  const named = r.provider === 'anthropic' || [r.provider, r.upstream].some((n) => n !== '' && model.includes(n.toLowerCase()));
+  return named || !r.upstream ? r.model : `${r.model} via ${r.upstream}`;
+}
+
+/** Whether the session has had a forwarded request (the gateway reports `none` and `unknown` before one). */
+export function hasAnswers(r: SessionRecord): boolean {
+  return r.provider !== 'none' && r.model !== '' && r.model !== 'unknown';
 }
 
 /** The status line for a known session, e.g. `MiniMax-M2.7 · $0.21 (saved $0.41) · cache 93%`. */

@@ -45,6 +45,8 @@ function fakeLedger(seen: string[]): Server {
     if (id === 's-1') return json(200, record());
     if (id === 'a b/c') return json(200, record({ session: id, model: 'claude-opus-4-8', provider: 'anthropic', saved_usd: 0, cost_usd: 1.5, cache_read_ratio: 0.5 }));
     if (id === 'restored') return json(200, record({ session: id, model: 'claude-opus-4-8' }));
+    if (id === 'replies-only') return json(200, record({ session: id, route: 'switch-to-minimax', upstream: 'none', provider: 'none', model: 'unknown', requests: 1, cost_usd: 0, saved_usd: 0, cache_read_ratio: 0 }));
+    if (id === 'profiled') return json(200, record({ session: id, provider: 'minimax-m2', model: 'MiniMax-M2.7' }));
     if (id === 'failing') return json(200, record({ session: id, last_error: { status: 529, type: 'overloaded_error', at: '2026-12-02T01:00:00.000Z' } }));
     if (id === 'recovered') return json(200, record({ session: id, last_error: { status: 529, type: 'overloaded_error', at: '2026-12-02T00:59:00.000Z' } }));
     json(404, { type: 'error', error: { type: 'not_found_error', message: `no session ${id}` } });
@@ -67,6 +69,8 @@ describe('mmexec statusline', () => {
     { name: 'prints model, cost, savings and cache reads of a known session', session: 's-1', line: 'MiniMax-M2.7 · $0.21 (saved $0.41) · cache 93%' },
     { name: 'leaves out the savings when there are none and encodes the id in the path', session: 'a b/c', line: 'claude-opus-4-8 · $1.50 · cache 50%' },
     { name: 'names the provider when the model does not', session: 'restored', line: 'claude-opus-4-8 via minimax · $0.21 (saved $0.41) · cache 93%' },
+    { name: 'says a session answered only locally has no requests yet', session: 'replies-only', line: 'mmexec: no requests yet · Opus 4.8' },
+    { name: 'leaves out the upstream when the model names its provider', session: 'profiled', line: 'MiniMax-M2.7 · $0.21 (saved $0.41) · cache 93%' },
     { name: 'says when the last request failed', session: 'failing', line: 'MiniMax-M2.7 · $0.21 (saved $0.41) · cache 93% · last request failed: 529 overloaded_error' },
     { name: 'leaves out an error older than the last request', session: 'recovered', line: 'MiniMax-M2.7 · $0.21 (saved $0.41) · cache 93%' },
     { name: 'says a session without requests has none yet', session: 'new-one', line: 'mmexec: no requests yet · Opus 4.8' },

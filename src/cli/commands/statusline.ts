@@ -5,7 +5,7 @@
  */
 import type { Command, CommandArgs } from '../command.js';
 import { checkHttpUrl, clientGatewayToken, clientGatewayUrl } from '../gateway-url.js';
-import { isSessionRecord, parseStatusInput, problemLine, sessionLine, type StatusProblem } from '../statusline-text.js';
+import { hasAnswers, isSessionRecord, parseStatusInput, problemLine, sessionLine, type StatusProblem } from '../statusline-text.js';
 
 /** Claude Code's status JSON is a few kilobytes; anything past this is not read. */
 const MAX_INPUT = 1 << 20;
@@ -61,7 +61,8 @@ export async function statusLineFor(input: string, url: string, token: string | 
   } catch {
     return problemLine({ kind: 'bad-answer' });
   }
-  return isSessionRecord(body) ? sessionLine(body) : problemLine({ kind: 'bad-answer' });
+  if (!isSessionRecord(body)) return problemLine({ kind: 'bad-answer' });
+  return hasAnswers(body) ? sessionLine(body) : problemLine({ kind: 'unknown-session', modelName: status.modelName });
 }
 
 function answerProblem(status: number, modelName: string | undefined): StatusProblem | undefined {

@@ -108,7 +108,9 @@ describe(`the mmexec status line in Claude Code ${release.version}`, { skip }, (
     if (ledger) {
       // The gateway knows the session by that id, and the status line shows it: Claude Code's session_id is the same id.
       assert.equal((answer as { session: string }).session, sid);
-      assert.match(first, /^claude-\S+ · \$\d/);
+      // The line may still be the one printed before the answer; the next refresh shows the session.
+      screens.anthropic = await pane.waitFor(/^\s*claude-\S+ · \$\d/m, 30_000);
+      assert.match(statusRow(screens.anthropic) ?? first, /^claude-\S+ · \$\d/);
       return;
     }
     // Without the gateway's session ledger, GET /sessions/<id> passes through to the Anthropic fake, which
