@@ -2,7 +2,7 @@
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
 import { GatewayError } from '../errors.js';
-import { compileJsonata } from '../plan/compile-jsonata.js';
+import { compileJsonata } from '../jsonata/compile-jsonata.js';
 import type { Condition, TraceLine } from '../plan/types.js';
 
 const EMPTY = new Uint8Array(0);

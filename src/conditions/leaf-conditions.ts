@@ -2,8 +2,8 @@
 import type { ConditionConfig, StickyScope } from '../config/types.js';
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
-import { compileGlob } from '../plan/glob.js';
-import { compileRegex, compileTextMatch, MAX_MODEL_NAME } from '../plan/text-match.js';
+import { compileGlob } from '../match/glob.js';
+import { compileRegex, compileTextMatch, MAX_MODEL_NAME } from '../match/text-match.js';
 import type { Condition, TraceLine } from '../plan/types.js';
 import { wordsOf } from '../pipeline/user-text.js';
 import { compileClaudeCodeCondition } from './claude-code-condition.js';

@@ -1,5 +1,5 @@
 /** The `jsonata` request transform: an expression mapping the request body to a new body. */
-import { compileJsonata } from '../plan/compile-jsonata.js';
+import { compileJsonata } from '../jsonata/compile-jsonata.js';
 import { GatewayError } from '../errors.js';
 import type { TransformDefinition } from './transform.js';
 

@@ -11,7 +11,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { TextMatchConfig } from '../config/types.js';
 import type { Message } from '../pipeline/messages.js';
 import { replaceAt, userTextIn, wordsOf } from '../pipeline/user-text.js';
-import { compileTextMatch, type TextMatcher } from '../plan/text-match.js';
+import { compileTextMatch, type TextMatcher } from '../match/text-match.js';
 import { stripped } from './simple-request.js';
 import type { TransformDefinition } from './transform.js';
 

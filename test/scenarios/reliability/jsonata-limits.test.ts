@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CompileContext } from '../../../src/plan/compile-context.js';
-import { compileJsonata } from '../../../src/plan/compile-jsonata.js';
+import { compileJsonata } from '../../../src/jsonata/compile-jsonata.js';
 import { runIsolated } from '../../support/isolated.js';
 
 interface CaseResult {

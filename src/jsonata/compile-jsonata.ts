@@ -8,7 +8,7 @@ import { parseDuration } from '../config/duration.js';
 import type { DocPath } from '../config/source.js';
 import { GatewayError } from '../errors.js';
 import type { MetricsRecorder } from '../metrics/types.js';
-import type { CompileContext } from './compile-context.js';
+import type { CompileContext } from '../plan/compile-context.js';
 import { linearFor } from './jsonata-regex.js';
 import { jsonataSandbox, type JsonataAbortReason } from './jsonata-sandbox.js';
 
