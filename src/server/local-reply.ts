@@ -6,10 +6,10 @@ import type { RequestContext } from '../pipeline/context.js';
 import type { CompiledReply } from '../plan/types.js';
 import { endWithErrorEvent, formatEvent } from '../upstream/sse-reader.js';
 
-/** Fills `{{sticky}}` (state before this request, or none) and `{{model}}` in a reply text. */
+/** Fills `{{sticky}}` (the state of the reply's scope before this request, or none) and `{{model}}` in a reply text. */
 export function renderReplyText(ctx: RequestContext, reply: CompiledReply): string {
   const text = reply.texts.length === 1 ? reply.texts[0]! : reply.texts[randomInt(reply.texts.length)]!;
-  return text.replace(/\{\{\s*(sticky|model)\s*\}\}/g, (_m, name: string) => (name === 'sticky' ? ctx.sticky.session ?? 'none' : ctx.requestedModel ?? 'unknown'));
+  return text.replace(/\{\{\s*(sticky|model)\s*\}\}/g, (_m, name: string) => (name === 'sticky' ? ctx.sticky[reply.stickyScope] ?? 'none' : ctx.requestedModel ?? 'unknown'));
 }
 
 /** Sends the local reply and returns its status. */
