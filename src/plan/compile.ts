@@ -53,6 +53,7 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
   const listen = compileListen(cfg.server ?? {}, cc);
   const models = compileModels(cfg.models, cc);
   const state = compileState(cfg.state, cc, env, loaded.baseDir);
+  cc.runEndChecks();
   if (cc.issues.length > 0) throw new ConfigError(cc.issues);
 
   const scopes = new Set<StickyScope>();

@@ -11,7 +11,7 @@ export const jsonataTransform: TransformDefinition = {
   paramsSchema: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'object', additionalProperties: false, required: ['expression'], properties: { expression: { type: 'string', minLength: 1 } } }] },
   compile: (params, cc, path) => {
     const source = typeof params === 'string' ? params : (params as { expression: string }).expression;
-    const expr = compileJsonata(source, cc, path);
+    const expr = compileJsonata(source, cc, path, 'object');
     if (!expr) return undefined;
     return {
       name: 'jsonata',
