@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { withReadmeLists } from '../../src/docs/readme-lists.js';
-import { generatedSchemaText, renderRuleDocs } from '../../src/docs/rule-docs.js';
-import { transformNames } from '../../src/docs/schema-lists.js';
+import { withReadmeLists } from '../../../src/docs/readme-lists.js';
+import { generatedSchemaText, renderRuleDocs } from '../../../src/docs/rule-docs.js';
+import { transformNames } from '../../../src/docs/schema-lists.js';
 
-const ROOT = new URL('../../', import.meta.url);
+const ROOT = new URL('../../../', import.meta.url);
 const read = (file: string): string => readFileSync(new URL(file, ROOT), 'utf8');
 
 describe('files generated from the registries', () => {

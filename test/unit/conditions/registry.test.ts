@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
-import { COMBINATORS } from '../../src/conditions/compile-condition.js';
-import { CONDITIONS } from '../../src/conditions/registry.js';
-import { TRANSFORMS } from '../../src/transforms/registry.js';
-import { ruleProblems } from '../support/compile-rules.js';
+import { COMBINATORS } from '../../../src/conditions/compile-condition.js';
+import { CONDITIONS } from '../../../src/conditions/registry.js';
+import { TRANSFORMS } from '../../../src/transforms/registry.js';
+import { ruleProblems } from '../../support/compile-rules.js';
 
-const ROOT = new URL('../../', import.meta.url);
+const ROOT = new URL('../../../', import.meta.url);
 const schema = JSON.parse(readFileSync(new URL('schemas/mmexec.schema.json', ROOT), 'utf8'));
 const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
 const reference = readFileSync(new URL('docs/rule-language.md', ROOT), 'utf8');

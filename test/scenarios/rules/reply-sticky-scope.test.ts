@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { post, startTestGateway, userBody, type TestGateway } from '../support/gateway.js';
+import { post, startTestGateway, userBody, type TestGateway } from '../../support/gateway.js';
 
 // Each route answers locally, so the reply text shows what {{sticky}} rendered.
 const RULES = `

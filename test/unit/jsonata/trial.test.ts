@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { verdict } from '../../src/jsonata/trial.js';
-import { DEFAULT_JSONATA_LIMITS } from '../../src/jsonata/compile-jsonata.js';
-import { reload } from '../../src/server/lifecycle.js';
-import { ruleProblems, writeRules } from '../support/compile-rules.js';
-import { post, startTestGateway, userBody } from '../support/gateway.js';
-import { runCli } from '../tooling/cli.js';
+import { verdict } from '../../../src/jsonata/trial.js';
+import { DEFAULT_JSONATA_LIMITS } from '../../../src/jsonata/compile-jsonata.js';
+import { reload } from '../../../src/server/lifecycle.js';
+import { ruleProblems, writeRules } from '../../support/compile-rules.js';
+import { post, startTestGateway, userBody } from '../../support/gateway.js';
+import { runCli } from '../../support/run-cli.js';
 
 const HEAD = `version: 1
 upstreams:

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runCli } from '../tooling/cli.js';
+import { runCli } from '../support/run-cli.js';
 import { writeRules } from '../support/compile-rules.js';
 
 // Everything serve refuses to start with, validate reports as an error, with its place in the file.
