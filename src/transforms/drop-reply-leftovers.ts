@@ -55,23 +55,7 @@ export const dropReplyLeftovers: TransformDefinition = {
       onRequest(ctx) {
         const payload = ctx.payload;
         if (!payload || words.size === 0) return;
-        if (payload.isParsed) {
-          const messages = payload.json.messages as Message[];
-          messages.forEach((m, i) => {
-            const next = withoutLeftovers(m, words);
-            if (!next) return;
-            messages[i] = next;
-            ctx.markChanged();
-          });
-          return;
-        }
-        const changes = new Map<number, Message>();
-        for (const i of payload.messagesHolding(needles)) {
-          const m = payload.message(i);
-          const next = m && withoutLeftovers(m, words);
-          if (next) changes.set(i, next);
-        }
-        if (changes.size > 0) payload.replaceElements(changes);
+        payload.editMessages((m) => withoutLeftovers(m, words), payload.messagesWith(needles));
       },
     };
   },

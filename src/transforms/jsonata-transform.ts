@@ -16,7 +16,7 @@ export const jsonataTransform: TransformDefinition = {
     return {
       name: 'jsonata',
       async onRequest(ctx) {
-        if (!ctx.body) return;
+        if (!ctx.payload) return;
         let result: unknown;
         try {
           const { json } = await expr.evaluate(ctx.outgoingBody(), 'value', ctx.services.recorder);
@@ -28,11 +28,8 @@ export const jsonataTransform: TransformDefinition = {
         if (!result || typeof result !== 'object' || Array.isArray(result)) {
           throw new GatewayError('transform_failed', 'jsonata transform must produce a JSON object');
         }
-        const body = ctx.body as Record<string, unknown>;
-        const next = { ...(result as Record<string, unknown>) }; // the result may be the body itself ("$")
-        for (const key of Object.keys(body)) delete body[key];
-        Object.assign(body, next);
-        ctx.markChanged();
+        // A copy: the result may be the body itself ("$").
+        ctx.payload?.replaceWith({ ...(result as Record<string, unknown>) });
       },
     };
   },
