@@ -55,6 +55,7 @@ export const ERROR_CATALOG = {
   upstream_timeout: { status: 504, type: 'timeout_error' },
   upstream_stream_broken: { status: 502, type: 'api_error' },
   upstream_answer_too_large: { status: 502, type: 'api_error' },
+  upstream_answer_unreadable: { status: 502, type: 'api_error' },
   upstream_encoding_unsupported: { status: 502, type: 'api_error' },
   upstream_stream_idle: { status: 504, type: 'overloaded_error' },
   upstream_event_too_large: { status: 502, type: 'api_error' },
@@ -96,9 +97,14 @@ export function errorBody(type: AnthropicErrorType, message: string, requestId?:
   return body;
 }
 
+/** A gateway error's Anthropic envelope. */
+export function errorEnvelope(err: GatewayError, requestId?: string): AnthropicErrorBody {
+  return errorBody(err.type, err.message, requestId);
+}
+
 /** The JSON text of a gateway error's Anthropic envelope. */
 export function errorJson(err: GatewayError, requestId?: string): string {
-  return JSON.stringify(errorBody(err.type, err.message, requestId));
+  return JSON.stringify(errorEnvelope(err, requestId));
 }
 
 /** Converts anything thrown into a GatewayError (unknown errors become `internal`, their text kept out). */
