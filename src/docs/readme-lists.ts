@@ -5,7 +5,7 @@
 import { COMBINATORS } from '../conditions/compile-condition.js';
 import { CONDITIONS } from '../conditions/registry.js';
 import { TRANSFORMS } from '../transforms/registry.js';
-import type { SchemaNode } from './rule-docs.js';
+import type { SchemaNode } from './schema-node.js';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

@@ -6,31 +6,10 @@ import { readFileSync } from 'node:fs';
 import { SCHEMA_DIR } from '../config/validate.js';
 import { PROFILES } from '../profiles/registry.js';
 import { TRANSFORMS } from '../transforms/registry.js';
+import type { SchemaNode } from './schema-node.js';
 import { withRegistryLists } from './schema-lists.js';
 
-/** The subset of JSON Schema the rule file schema uses. */
-export interface SchemaNode {
-  type?: string | string[];
-  description?: string;
-  default?: unknown;
-  examples?: unknown[];
-  enum?: unknown[];
-  const?: unknown;
-  $ref?: string;
-  properties?: Record<string, SchemaNode>;
-  additionalProperties?: boolean | SchemaNode;
-  items?: SchemaNode;
-  required?: string[];
-  oneOf?: SchemaNode[];
-  if?: SchemaNode;
-  then?: SchemaNode;
-  else?: SchemaNode;
-  pattern?: string;
-  minimum?: number;
-  maximum?: number;
-  title?: string;
-  definitions?: Record<string, SchemaNode>;
-}
+export type { SchemaNode } from './schema-node.js';
 
 /** Titles of the definition sections, in the order they appear. */
 const DEFINITIONS: ReadonlyArray<[string, string]> = [

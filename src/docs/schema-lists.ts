@@ -6,7 +6,7 @@
 import { COMBINATORS } from '../conditions/compile-condition.js';
 import { CONDITIONS } from '../conditions/registry.js';
 import { TRANSFORMS } from '../transforms/registry.js';
-import type { SchemaNode } from './rule-docs.js';
+import type { SchemaNode } from './schema-node.js';
 
 /** The names of the built-in transforms of a phase, in registry order. */
 export function transformNames(phase: 'request' | 'response'): string[] {

@@ -6,7 +6,6 @@
  */
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
-import type { JsonataLimits } from './compile-jsonata.js';
 import type { JsonataJob, JsonataReply } from './jsonata-sandbox.js';
 import { SAMPLE_BODIES } from './sample-requests.js';
 import { runTrialSync } from './trial-run.js';
@@ -15,7 +14,7 @@ import { runTrialSync } from './trial-run.js';
 export interface TrialSpec {
   readonly source: string;
   readonly path: DocPath;
-  readonly limits: JsonataLimits;
+  readonly limits: Pick<JsonataJob, 'timeoutMs' | 'maxDepth' | 'maxSequence'>;
   /** `object`: a transform, whose result must be a JSON object. */
   readonly produces: 'truth' | 'object';
 }
