@@ -1,21 +1,34 @@
-/** Writes docs/rule-language.md from the JSON Schema (`npm run docs`); `--check` exits 1 when it is stale. */
+/**
+ * Writes what is generated from the registries and the schema (`npm run docs`): the registry-made parts of
+ * schemas/mmexec.schema.json, docs/rule-language.md, and the README's lists of conditions and transforms.
+ * `--check` writes nothing and exits 1 when any of them is stale.
+ */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { renderBundledRuleDocs } from '../src/docs/rule-docs.js';
+import { withReadmeLists } from '../src/docs/readme-lists.js';
+import { generatedSchemaText, renderRuleDocs, type SchemaNode } from '../src/docs/rule-docs.js';
 
-const target = new URL('../docs/rule-language.md', import.meta.url);
-const text = renderBundledRuleDocs();
-if (process.argv.includes('--check')) {
-  let current = '';
+const root = new URL('../', import.meta.url);
+const read = (file: string): string => {
   try {
-    current = readFileSync(target, 'utf8');
+    return readFileSync(new URL(file, root), 'utf8');
   } catch {
-    // missing counts as stale
+    return ''; // missing counts as stale
   }
-  if (current !== text) {
-    process.stderr.write('docs/rule-language.md is out of date with schemas/mmexec.schema.json: run `npm run docs`\n');
+};
+
+const schema = generatedSchemaText();
+const outputs: Array<[string, string]> = [
+  ['schemas/mmexec.schema.json', schema],
+  ['docs/rule-language.md', renderRuleDocs(JSON.parse(schema) as SchemaNode)],
+  ['README.md', withReadmeLists(read('README.md'))],
+];
+const stale = outputs.filter(([file, text]) => read(file) !== text).map(([file]) => file);
+if (process.argv.includes('--check')) {
+  if (stale.length > 0) {
+    process.stderr.write(`out of date with the registries and schema: ${stale.join(', ')}: run \`npm run docs\`\n`);
     process.exit(1);
   }
 } else {
-  writeFileSync(target, text);
-  process.stdout.write('wrote docs/rule-language.md\n');
+  for (const [file, text] of outputs) if (stale.includes(file)) writeFileSync(new URL(file, root), text);
+  process.stdout.write(stale.length ? `wrote ${stale.join(', ')}\n` : 'up to date\n');
 }

@@ -36,11 +36,16 @@ export const ERROR_CATALOG = {
   prompt_too_long: { status: 400, type: 'invalid_request_error' },
   session_invalid: { status: 400, type: 'invalid_request_error' },
   bad_request_target: { status: 400, type: 'invalid_request_error' },
+  malformed_http: { status: 400, type: 'invalid_request_error' },
+  headers_too_large: { status: 431, type: 'invalid_request_error' },
+  headers_timeout: { status: 408, type: 'timeout_error' },
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
   no_route: { status: 404, type: 'not_found_error' },
+  session_unknown: { status: 404, type: 'not_found_error' },
   body_too_large: { status: 413, type: 'request_too_large' },
   body_timeout: { status: 408, type: 'timeout_error' },
   client_key_missing: { status: 401, type: 'authentication_error' },
+  token_required: { status: 401, type: 'authentication_error' },
   upstream_key_missing: { status: USER_FIX_STATUS, type: 'authentication_error', retry: false },
   budget_exceeded: { status: 429, type: 'rate_limit_error' },
   transform_failed: { status: 500, type: 'api_error' },
@@ -50,8 +55,10 @@ export const ERROR_CATALOG = {
   upstream_timeout: { status: 504, type: 'timeout_error' },
   upstream_stream_broken: { status: 502, type: 'api_error' },
   upstream_answer_too_large: { status: 502, type: 'api_error' },
+  upstream_answer_unreadable: { status: 502, type: 'api_error' },
   upstream_encoding_unsupported: { status: 502, type: 'api_error' },
   upstream_stream_idle: { status: 504, type: 'overloaded_error' },
+  upstream_event_too_large: { status: 502, type: 'api_error' },
   loop_detected: { status: 508, type: 'invalid_request_error' },
   shutting_down: { status: 503, type: 'overloaded_error' },
   internal: { status: 500, type: 'api_error' },
@@ -88,6 +95,16 @@ export function errorBody(type: AnthropicErrorType, message: string, requestId?:
   const body: AnthropicErrorBody = { type: 'error', error: { type, message } };
   if (requestId) body.request_id = requestId;
   return body;
+}
+
+/** A gateway error's Anthropic envelope. */
+export function errorEnvelope(err: GatewayError, requestId?: string): AnthropicErrorBody {
+  return errorBody(err.type, err.message, requestId);
+}
+
+/** The JSON text of a gateway error's Anthropic envelope. */
+export function errorJson(err: GatewayError, requestId?: string): string {
+  return JSON.stringify(errorEnvelope(err, requestId));
 }
 
 /** Converts anything thrown into a GatewayError (unknown errors become `internal`, their text kept out). */

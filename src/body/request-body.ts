@@ -5,6 +5,7 @@
  * the bytes without a full parse.
  */
 import type { Message, MessagesBody } from '../pipeline/messages.js';
+import { replaceAt, type TextLocation } from '../pipeline/user-text.js';
 import { memberBounds, rebuildFields, REMOVE_FIELD } from './field-splice.js';
 import { scanTopLevel, type TopLevelIndex, type ValueSpan } from './json-scan.js';
 
@@ -48,9 +49,9 @@ export class RequestBody {
     return this.small.get(key);
   }
 
-  /** Byte span of a top-level value, from the scan. */
+  /** Byte span of a top-level value, from the scan; undefined when absent or once the body is parsed (its bytes may be stale). */
   span(key: string): ValueSpan | undefined {
-    return this.top().keys.get(key);
+    return this.parsed ? undefined : this.top().keys.get(key);
   }
 
   /** Byte spans of the messages, from the scan (empty when messages is not an array). */
@@ -302,6 +303,125 @@ export class RequestBody {
     this.small.delete(key);
     if (key === 'messages') this.single.clear();
     this.changedBytes = true;
+  }
+
+  // The edit API: transforms change the body through these, whether or not it has been parsed; each keeps
+  // an unparsed body unparsed (only the messages or fields it touches are parsed and spliced back).
+
+  /**
+   * Indexes of the messages worth visiting: those whose bytes pass `test` (a cheap byte search), or every
+   * message once the body is parsed (its bytes may be stale then).
+   */
+  messagesMatching(test: (bytes: Buffer) => boolean): number[] {
+    if (this.parsed) return [...Array(this.messageCount()).keys()];
+    return this.messageSpans().flatMap((span, i) => (test(this.bytesOf(span)) ? [i] : []));
+  }
+
+  /** Indexes of the messages whose bytes contain one of `needles` (every message once parsed). */
+  messagesWith(needles: readonly Buffer[]): number[] {
+    return this.parsed ? [...Array(this.messageCount()).keys()] : this.messagesHolding(needles);
+  }
+
+  /** The bytes of message `i`, for a byte search before parsing; undefined once the body is parsed. */
+  messageBytes(i: number): Buffer | undefined {
+    const span = this.parsed ? undefined : this.messageSpans()[i];
+    return span && this.bytesOf(span);
+  }
+
+  /** A copy of message `i` the caller may change (parsed from its bytes when the body is not). */
+  messageCopy(i: number): Message | undefined {
+    const bytes = this.messageBytes(i);
+    if (bytes) return JSON.parse(bytes.toString('utf8')) as Message;
+    const m = this.message(i);
+    return m && structuredClone(m);
+  }
+
+  /** Replaces runs of consecutive messages, each by one message, parsed or not (see replaceElementRuns). */
+  replaceMessageRuns(runs: ReadonlyArray<ElementRun>): void {
+    if (runs.length === 0) return;
+    if (!this.parsed) return this.replaceElementRuns(runs);
+    const messages = this.parsed.messages as Message[];
+    for (const r of [...runs].sort((a, b) => b.first - a.first)) messages.splice(r.first, r.last - r.first + 1, r.value as Message);
+    this.dirty = true;
+  }
+
+  /** Replaces messages (index → new message), in the object when parsed, else by splicing their bytes. */
+  replaceMessages(changes: ReadonlyMap<number, Message>): void {
+    if (changes.size === 0) return;
+    if (!this.parsed) return this.replaceElements(changes);
+    const messages = this.parsed.messages as Message[];
+    for (const [i, m] of changes) messages[i] = m;
+    this.dirty = true;
+  }
+
+  /**
+   * Maps messages to new ones: `edit` gets each message (not to be changed in place) and returns its
+   * replacement, or undefined to keep it. Only `indexes` are visited when given. Returns how many changed.
+   */
+  editMessages(edit: (m: Message, i: number) => Message | undefined, indexes?: readonly number[]): number {
+    const changes = new Map<number, Message>();
+    for (const i of indexes ?? [...Array(this.messageCount()).keys()]) {
+      const m = this.message(i);
+      const next = m && edit(m, i);
+      if (next) changes.set(i, next);
+    }
+    this.replaceMessages(changes);
+    return changes.size;
+  }
+
+  /** Changes a copy of message `i` in place with `change` and puts it back; false when there is no such message. */
+  editMessage(i: number, change: (copy: Message) => void): boolean {
+    const m = this.message(i);
+    if (!m) return false;
+    const copy = structuredClone(m);
+    change(copy);
+    this.replaceMessages(new Map([[i, copy]]));
+    return true;
+  }
+
+  /** Replaces the user's words at `at` (as located by locateUserText) with `text`, wrapper kept. */
+  editUserText(at: TextLocation, text: string): boolean {
+    return this.editMessage(at.message, (m) => replaceAt(m, at, text));
+  }
+
+  /** Sets a field by path (`['metadata', 'tag']`), creating objects on the way; only its top-level field is parsed. */
+  setPath(path: readonly string[], value: unknown): void {
+    const [key, ...rest] = path;
+    if (key === undefined) return;
+    if (rest.length === 0) return this.setField(key, value);
+    const top = structuredClone(this.field(key));
+    const root: Record<string, unknown> = top && typeof top === 'object' && !Array.isArray(top) ? (top as Record<string, unknown>) : {};
+    let obj = root;
+    for (const k of rest.slice(0, -1)) {
+      const next = obj[k];
+      if (!next || typeof next !== 'object' || Array.isArray(next)) obj[k] = {};
+      obj = obj[k] as Record<string, unknown>;
+    }
+    obj[rest[rest.length - 1]!] = value;
+    this.setField(key, root);
+  }
+
+  /** Deletes a field by path; a path that is not there changes nothing. Returns whether it was there. */
+  deletePath(path: readonly string[]): boolean {
+    const [key, ...rest] = path;
+    if (key === undefined || this.field(key) === undefined) return false;
+    if (rest.length === 0) return (this.deleteField(key), true);
+    const top = structuredClone(this.field(key));
+    let obj: unknown = top;
+    for (const k of rest.slice(0, -1)) obj = obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[k] : undefined;
+    const last = rest[rest.length - 1]!;
+    if (!obj || typeof obj !== 'object' || !(last in obj)) return false;
+    delete (obj as Record<string, unknown>)[last];
+    this.setField(key, top);
+    return true;
+  }
+
+  /** Replaces the whole body with `value` (a JSON object). */
+  replaceWith(value: Record<string, unknown>): void {
+    this.parsed = value as MessagesBody;
+    this.small.clear();
+    this.single.clear();
+    this.dirty = true;
   }
 
   /** True when the bytes to send differ from the client's. */

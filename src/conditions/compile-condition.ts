@@ -3,8 +3,14 @@ import type { ConditionConfig, StickyScope } from '../config/types.js';
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
 import type { Condition, MaybePromise, TraceLine } from '../plan/types.js';
-import { compileJsonataCondition } from './jsonata-condition.js';
-import { LEAF_CONDITIONS } from './leaf-conditions.js';
+import { CONDITIONS } from './registry.js';
+
+/** The keys that combine conditions, with their schemas (`definitions.condition.properties`) and descriptions. */
+export const COMBINATORS: ReadonlyArray<{ name: 'all' | 'any' | 'not'; description: string; paramsSchema: object }> = [
+  { name: 'all', description: 'Every condition of a list holds.', paramsSchema: { type: 'array', items: { $ref: '#/definitions/condition' }, description: 'Every condition holds.' } },
+  { name: 'any', description: 'At least one condition of a list holds.', paramsSchema: { type: 'array', items: { $ref: '#/definitions/condition' }, minItems: 1, description: 'At least one condition holds.' } },
+  { name: 'not', description: 'The condition does not hold.', paramsSchema: { $ref: '#/definitions/condition', description: 'The condition does not hold.' } },
+];
 
 const ALWAYS: Condition = {
   describe: 'always',
@@ -27,11 +33,9 @@ export function compileCondition(cfg: ConditionConfig | undefined, cc: CompileCo
       c = combine(key, children);
     } else if (key === 'not') {
       c = negate(compileCondition(params as ConditionConfig, cc, at, !negated));
-    } else if (key === 'jsonata') {
-      c = compileJsonataCondition(params as string, cc, at);
     } else {
-      const compiler = LEAF_CONDITIONS[key];
-      c = compiler ? compiler(params, cc, at, negated) : void cc.error(at, `unknown condition "${key}"`);
+      const def = CONDITIONS.get(key);
+      c = def ? def.compile(params, cc, at, negated) : void cc.error(at, `unknown condition "${key}" (known: ${[...CONDITIONS.keys(), 'all', 'any', 'not'].join(', ')})`);
     }
     if (c) parts.push(c);
   }

@@ -56,12 +56,12 @@ export function debugRequest(ctx: RequestContext): void {
   const s = settingsOf(ctx.services);
   if (s.level === 0) return;
   try {
-    ctx.log.info(`debug ${describeDecision(ctx)}`, { request_id: ctx.id });
+    ctx.log.info(`debug ${describeDecision(ctx)}`);
     const messages = ctx.body?.messages;
-    for (const line of summarizeMessages(messages)) ctx.log.info(`debug ${line}`, { request_id: ctx.id });
+    for (const line of summarizeMessages(messages)) ctx.log.info(`debug ${line}`);
     if (s.level >= 2) dumpBodies(ctx, s);
   } catch (err) {
-    ctx.log.warn('debug output failed', { request_id: ctx.id, error: (err as Error).message });
+    ctx.log.warn('debug output failed', { error: (err as Error).message });
   }
 }
 

@@ -1,35 +1,15 @@
 /**
  * Renders the rule language reference (docs/rule-language.md) from the JSON Schema's descriptions and the
- * transform registry, so the reference cannot drift from what the gateway accepts.
+ * condition, transform and profile registries, so the reference cannot drift from what the gateway accepts.
  */
 import { readFileSync } from 'node:fs';
 import { SCHEMA_DIR } from '../config/validate.js';
 import { PROFILES } from '../profiles/registry.js';
 import { TRANSFORMS } from '../transforms/registry.js';
+import type { SchemaNode } from './schema-node.js';
+import { withRegistryLists } from './schema-lists.js';
 
-/** The subset of JSON Schema the rule file schema uses. */
-export interface SchemaNode {
-  type?: string | string[];
-  description?: string;
-  default?: unknown;
-  examples?: unknown[];
-  enum?: unknown[];
-  const?: unknown;
-  $ref?: string;
-  properties?: Record<string, SchemaNode>;
-  additionalProperties?: boolean | SchemaNode;
-  items?: SchemaNode;
-  required?: string[];
-  oneOf?: SchemaNode[];
-  if?: SchemaNode;
-  then?: SchemaNode;
-  else?: SchemaNode;
-  pattern?: string;
-  minimum?: number;
-  maximum?: number;
-  title?: string;
-  definitions?: Record<string, SchemaNode>;
-}
+export type { SchemaNode } from './schema-node.js';
 
 /** Titles of the definition sections, in the order they appear. */
 const DEFINITIONS: ReadonlyArray<[string, string]> = [
@@ -136,7 +116,13 @@ export function renderRuleDocs(schema: SchemaNode): string {
   return out.join('\n');
 }
 
-/** Reads the bundled schema and renders the reference. */
+/** The bundled schema with the registries' lists filled in: what schemas/mmexec.schema.json must hold. */
+export function generatedSchemaText(): string {
+  const schema = JSON.parse(readFileSync(`${SCHEMA_DIR}mmexec.schema.json`, 'utf8')) as SchemaNode;
+  return `${JSON.stringify(withRegistryLists(schema), null, 2)}\n`;
+}
+
+/** Reads the bundled schema and renders the reference (with the registries' lists filled in). */
 export function renderBundledRuleDocs(): string {
-  return renderRuleDocs(JSON.parse(readFileSync(`${SCHEMA_DIR}mmexec.schema.json`, 'utf8')) as SchemaNode);
+  return renderRuleDocs(JSON.parse(generatedSchemaText()) as SchemaNode);
 }

@@ -1,8 +1,8 @@
 /**
  * Model prices: bundled list prices plus user overrides, compiled once into a table with a memoised lookup.
  */
-import { compileGlob } from '../plan/glob.js';
-import { MAX_MODEL_NAME } from '../plan/text-match.js';
+import { compileGlob } from '../match/glob.js';
+import { MAX_MODEL_NAME } from '../match/text-match.js';
 import { detach, LruMap, stringBytes } from '../state/lru-map.js';
 
 /** Prices of one model in USD per million tokens. */

@@ -50,7 +50,7 @@ export function declaredList(declared: readonly ModelObject[]): ModelList {
 }
 
 function declaredOnly(ctx: RequestContext, why: string): Buffer {
-  ctx.log.warn('model list: the upstream list failed, answering the declared models', { request_id: ctx.id, upstream: ctx.upstream?.name, reason: why });
+  ctx.log.warn('model list: the upstream list failed, answering the declared models', { upstream: ctx.upstream?.name, reason: why });
   return Buffer.from(JSON.stringify(declaredList(ctx.plan.models)));
 }
 

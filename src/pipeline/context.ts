@@ -177,9 +177,11 @@ export class RequestContext {
     return this.payload ? this.payload.outgoing() : this.raw;
   }
 
-  /** A child logger carrying the request id. */
+  private childLog: Logger | undefined;
+
+  /** A child logger whose every line carries `request_id`; made on first use, so a quiet request costs nothing. */
   get log(): Logger {
-    return this.services.log;
+    return (this.childLog ??= this.services.log.child({ request_id: this.id }));
   }
 }
 

@@ -7,7 +7,18 @@ import type { DocPath } from '../config/source.js';
 export class CompileContext {
   readonly issues: ConfigIssue[] = [];
   readonly warnings: ConfigIssue[] = [];
+  private readonly endChecks: Array<() => void> = [];
   constructor(readonly loaded: LoadedConfig) {}
+
+  /** Runs `check` once everything is compiled, before the errors are reported (e.g. a batch trial run). */
+  atEnd(check: () => void): void {
+    this.endChecks.push(check);
+  }
+
+  /** Runs the checks given to `atEnd`, in order. */
+  runEndChecks(): void {
+    for (const check of this.endChecks.splice(0)) check();
+  }
 
   /** Records an error at `path` of the merged config. */
   error(path: DocPath, message: string): void {

@@ -53,10 +53,13 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
   const listen = compileListen(cfg.server ?? {}, cc);
   const models = compileModels(cfg.models, cc);
   const state = compileState(cfg.state, cc, env, loaded.baseDir);
+  cc.runEndChecks();
   if (cc.issues.length > 0) throw new ConfigError(cc.issues);
 
   const scopes = new Set<StickyScope>();
   for (const r of routes) for (const s of r.when.scopes) scopes.add(s);
+  // A reply showing {{sticky}} reads its scope even when no condition does.
+  for (const r of routes) if (r.reply?.texts.some((t) => STICKY_PLACEHOLDER.test(t))) scopes.add(r.reply.stickyScope);
   const server = cfg.server ?? {};
   const plan: Plan = {
     digest: loaded.digest,
@@ -94,16 +97,18 @@ function compileRoute(r: RouteConfig, index: number, cc: CompileContext, upstrea
     if (!JSON.stringify(r.when ?? {}).includes('"last_user_text"')) cc.error([...path, 'strip_trigger'], 'strip_trigger needs a last_user_text condition in when');
     requestStages.unshift(stripTrigger.compile(undefined, cc, path)!);
   }
+  const when = compileCondition(r.when, cc, [...path, 'when']);
   const reply = r.reply && {
     status: r.reply.status ?? (r.reply.as === 'error' ? 400 : 200),
     as: r.reply.as ?? 'text',
     errorType: r.reply.error_type ?? 'invalid_request_error',
     texts: Array.isArray(r.reply.text) ? r.reply.text : [r.reply.text],
+    stickyScope: replyScope(r, when.scopes),
   };
   return {
     name: r.name,
     index,
-    when: compileCondition(r.when, cc, [...path, 'when']),
+    when,
     upstream: r.upstream ? upstreams.get(r.upstream) : undefined,
     stripTrigger: r.strip_trigger ?? false,
     sticky: r.sticky && { op: r.sticky.clear ? 'clear' : 'set', value: r.sticky.set, scope: r.sticky.scope ?? 'session' },
@@ -111,6 +116,15 @@ function compileRoute(r: RouteConfig, index: number, cc: CompileContext, upstrea
     responseStages: compileTransforms(r.response, 'response', cc, [...path, 'response']),
     reply,
   };
+}
+
+const STICKY_PLACEHOLDER = /\{\{\s*sticky\s*\}\}/;
+
+/** The scope a route is about: that of its sticky action, else the one its condition reads (session first). */
+function replyScope(r: RouteConfig, read: ReadonlySet<StickyScope>): StickyScope {
+  if (r.sticky) return r.sticky.scope ?? 'session';
+  if (read.has('session') || read.size === 0) return 'session';
+  return read.has('client') ? 'client' : 'global';
 }
 
 /** The listening host and port; an empty host or a port that is not an integer 0–65535 is an error. */

@@ -66,6 +66,8 @@ export interface CompiledReply {
   readonly as: 'text' | 'message' | 'error';
   readonly errorType: string;
   readonly texts: readonly string[];
+  /** The scope `{{sticky}}` shows: the route's sticky action's, else the one its condition reads, else session. */
+  readonly stickyScope: StickyScope;
 }
 
 /** A compiled route. */

@@ -7,12 +7,11 @@ import type { ValueSpan } from '../body/json-scan.js';
 
 /** What the field shapers read and change: a body, or pending edits over one. */
 export interface FieldAccess {
-  readonly isParsed: boolean;
   field(key: string): unknown;
   setField(key: string, value: unknown): void;
   deleteField(key: string): void;
   fieldNames(): string[];
-  /** The byte span of a field still as the body has it (undefined once edited or when absent). */
+  /** The byte span of a field still as the body has it (undefined once edited, parsed, or when absent). */
   span(key: string): ValueSpan | undefined;
   bytesOf(span: ValueSpan): Buffer;
 }
@@ -21,10 +20,6 @@ export interface FieldAccess {
 export class FieldEdits implements FieldAccess {
   private readonly edits = new Map<string, unknown>();
   constructor(private readonly body: RequestBody) {}
-
-  get isParsed(): boolean {
-    return this.body.isParsed;
-  }
 
   field(key: string): unknown {
     if (!this.edits.has(key)) return this.body.field(key);

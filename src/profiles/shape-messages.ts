@@ -23,14 +23,13 @@ class MessageView {
 
   /** The message's bytes, or undefined once the whole body is parsed (then every message is a candidate). */
   bytes(i: number): Buffer | undefined {
-    return this.body.isParsed ? undefined : this.body.bytesOf(this.body.messageSpans()[i]!);
+    return this.body.messageBytes(i);
   }
 
   get(i: number): Message {
     let m = this.parsed.get(i);
     if (!m) {
-      const bytes = this.bytes(i);
-      m = bytes ? (JSON.parse(bytes.toString('utf8')) as Message) : ((this.body.json.messages as Message[])[i] as Message);
+      m = this.body.messageCopy(i) as Message;
       this.parsed.set(i, m);
     }
     return m;
@@ -90,9 +89,8 @@ class MessageView {
   /** Runs a byte search over the messages and maps the offsets it finds to message indexes. */
   private hits(search: (messages: Buffer, base: number, out: number[]) => void): number[] {
     if (this.count === 0) return [];
-    if (this.body.isParsed) return [...Array(this.count).keys()];
     const span = this.body.span('messages');
-    if (!span) return [];
+    if (!span) return [...Array(this.count).keys()]; // parsed: no bytes to search, every message is a candidate
     const offsets: number[] = [];
     search(this.body.bytesOf(span), span.start, offsets);
     const found = new Set(offsets.map((at) => this.body.messageAt(at)));
@@ -122,19 +120,10 @@ export function shapeMessages(body: RequestBody, rules: ProfileRules, model: str
   const systemTurns = rules.roles.includes('system') ? [] : view.systemTurns();
   const runs: MessageRun[] = foldRuns(view.count, systemTurns, (i) => view.roleOf(i), (i) => view.get(i));
   for (const i of changed) if (!runs.some((r) => r.first <= i && i <= r.last)) runs.push({ first: i, last: i, value: view.get(i) });
-  if (runs.length > 0) apply(body, runs);
+  body.replaceMessageRuns(runs);
   return { folded: systemTurns.length, replaced };
 }
 
-function apply(body: RequestBody, runs: MessageRun[]): void {
-  if (!body.isParsed) {
-    body.replaceElementRuns(runs);
-    return;
-  }
-  const messages = body.json.messages as Message[];
-  for (const r of [...runs].sort((a, b) => b.first - a.first)) messages.splice(r.first, r.last - r.first + 1, r.value);
-  body.markChanged();
-}
 
 /** True when some message holds an image or document the rules do not accept (parsing only candidates). */
 export function holdsUnreadable(body: RequestBody, rules: ProfileRules): boolean {

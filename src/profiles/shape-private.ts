@@ -38,7 +38,7 @@ function sessionOf(userId: unknown): string | undefined {
 
 /** Removes Claude Code's billing header block from the system prompt. */
 export function dropBillingHeader(body: FieldAccess, notes: string[]): void {
-  const span = body.isParsed ? undefined : body.span('system');
+  const span = body.span('system'); // undefined once parsed: then the prompt is read
   if (span && !body.bytesOf(span).includes(BILLING_HEADER)) return; // the common case, without parsing the prompt
   const system = body.field('system');
   if (!Array.isArray(system)) return;

@@ -29,10 +29,10 @@ function lookFor(rules: ProfileRules): RegExp | undefined {
 
 /** Whether the tools may need a change: one regular-expression pass over their bytes, no parse. */
 function needsLook(body: FieldAccess, rules: ProfileRules): boolean {
-  if (body.isParsed) return true;
   const span = body.span('tools');
+  if (!span) return body.field('tools') !== undefined; // parsed (no bytes to search), or no tools
   const re = lookFor(rules);
-  return span !== undefined && re !== undefined && re.test(body.bytesOf(span).toString('latin1'));
+  return re !== undefined && re.test(body.bytesOf(span).toString('latin1'));
 }
 
 function serverToolAccepted(t: Tool, rules: ProfileRules): boolean {

@@ -5,7 +5,7 @@
  * GET /v1/models the models the rule file declares, and any other request an Anthropic not_found_error.
  * POST /v1/messages passes on: the forwarder translates it as the last step before sending.
  */
-import { errorBody } from '../errors.js';
+import { errorEnvelope, GatewayError } from '../errors.js';
 import { declaredList } from '../models/model-list.js';
 import type { Stage } from '../pipeline/stage.js';
 import { BYTES_PER_TOKEN, estimateTokens } from '../profiles/estimate-tokens.js';
@@ -29,7 +29,8 @@ export function boundaryStage(protocol: Protocol): Stage {
         ctx.profileNotes.push(`model list answered by the gateway: the models the rule file declares (upstream "${upstream}" speaks ${protocol.name})`);
       } else {
         const message = `upstream "${upstream}" speaks ${protocol.name}: the gateway sends it only POST /v1/messages (count_tokens and GET /v1/models are answered locally), not ${ctx.method} ${ctx.path}`;
-        ctx.localReply = { status: 404, json: errorBody('not_found_error', message, ctx.id) };
+        const err = new GatewayError('no_route', message);
+        ctx.localReply = { status: err.status, json: errorEnvelope(err, ctx.id) };
         ctx.profileNotes.push(message);
       }
     },

@@ -2,7 +2,7 @@
  * Non-streaming answers of an upstream speaking another protocol, translated before any response stage: a 2xx
  * answer to an Anthropic message, anything else to an Anthropic error body with the status the protocol maps.
  */
-import { errorBody } from '../errors.js';
+import { errorEnvelope, GatewayError } from '../errors.js';
 import type { BufferedBody } from '../pipeline/stage.js';
 import type { Protocol } from './types.js';
 
@@ -32,6 +32,7 @@ export function translateBuffered(protocol: Protocol, body: BufferedBody, reques
     return answered(error.status, error.json);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    return answered(502, errorBody('api_error', `upstream "${upstream}" sent an answer that is not ${protocol.name} (${why})`));
+    const failure = new GatewayError('upstream_answer_unreadable', `upstream "${upstream}" sent an answer that is not ${protocol.name} (${why})`);
+    return answered(failure.status, errorEnvelope(failure));
   }
 }

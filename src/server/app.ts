@@ -2,9 +2,10 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
-import { asGatewayError, errorBody, GatewayError } from '../errors.js';
+import { asGatewayError, GatewayError } from '../errors.js';
 import type { Gateway } from './gateway.js';
 import { handleRequest } from './handle-request.js';
+import { sendError } from './local-reply.js';
 import { normalizeTarget, type RequestTarget } from './request-target.js';
 import { addSessionRoutes } from './sessions-endpoint.js';
 import { buildStatus } from './status.js';
@@ -38,7 +39,7 @@ function metricsAccess(gw: Gateway, what: string): (req: Request, res: Response,
   return (req, res, queryToken) => {
     const token = gw.plan.server.metricsToken;
     if (bearerOk(req, token) || (token !== undefined && queryToken !== undefined && tokenOk(queryToken, token))) return true;
-    res.status(401).json(errorBody('authentication_error', `${what} require Authorization: Bearer <token>`));
+    sendError(res, new GatewayError('token_required', `${what} require Authorization: Bearer <token>`));
     return false;
   };
 }
@@ -65,7 +66,7 @@ export function createApp(gw: Gateway): Express {
 
   app.get('/metrics', async (req: Request, res: Response) => {
     if (!bearerOk(req, gw.plan.server.metricsToken)) {
-      res.status(401).json(errorBody('authentication_error', 'metrics require Authorization: Bearer <token>'));
+      sendError(res, new GatewayError('token_required', 'metrics require Authorization: Bearer <token>'));
       return;
     }
     res.set('content-type', gw.registry.contentType).send(await gw.registry.metrics());
@@ -73,7 +74,7 @@ export function createApp(gw: Gateway): Express {
 
   app.get('/status', async (req: Request, res: Response) => {
     if (!bearerOk(req, gw.plan.server.metricsToken)) {
-      res.status(401).json(errorBody('authentication_error', 'status requires Authorization: Bearer <token>'));
+      sendError(res, new GatewayError('token_required', 'status requires Authorization: Bearer <token>'));
       return;
     }
     res.json(await buildStatus(gw));
@@ -83,10 +84,10 @@ export function createApp(gw: Gateway): Express {
   addUiRoutes(app, gw, metricsAccess(gw, 'the ui and its data (or ?token=<token> to open the page)'));
 
   app.all([...OWN_PATHS, '/sessions/:id'], (req: Request, res: Response) => {
-    res.status(405).json(errorBody('invalid_request_error', `${req.method} is not allowed on ${req.path}`));
+    sendError(res, new GatewayError('method_not_allowed', `${req.method} is not allowed on ${req.path}`));
   });
   app.use((req: Request, res: Response) => {
-    res.status(404).json(errorBody('not_found_error', `the gateway has no ${req.path}`));
+    sendError(res, new GatewayError('no_route', `the gateway has no ${req.path}`));
   });
   return app;
 }

@@ -1,12 +1,12 @@
 /** Answers errors Node's HTTP parser raises before a request reaches the app, as Anthropic error JSON. */
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { errorBody, type AnthropicErrorType } from '../errors.js';
+import { errorJson, GatewayError } from '../errors.js';
 
-/** Parser error codes → status and Anthropic type; anything else is a plain 400. */
-const BY_CODE: Record<string, { status: number; text: string; type: AnthropicErrorType; message: string }> = {
-  HPE_HEADER_OVERFLOW: { status: 431, text: 'Request Header Fields Too Large', type: 'invalid_request_error', message: 'request headers are too large' },
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, text: 'Request Timeout', type: 'invalid_request_error', message: 'request timed out' },
+/** Parser error codes → the catalogue's error; anything else is `malformed_http`. */
+const BY_CODE: Readonly<Record<string, () => GatewayError>> = {
+  HPE_HEADER_OVERFLOW: () => new GatewayError('headers_too_large', 'request headers are too large'),
+  ERR_HTTP_REQUEST_TIMEOUT: () => new GatewayError('headers_timeout', 'request timed out'),
 };
 
 /**
@@ -19,8 +19,9 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const known = BY_CODE[err.code ?? ''] ?? { status: 400, text: 'Bad Request', type: 'invalid_request_error' as const, message: 'malformed HTTP request' };
-    const body = JSON.stringify(errorBody(known.type, known.message));
-    socket.end(`HTTP/1.1 ${known.status} ${known.text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const failure = BY_CODE[err.code ?? '']?.() ?? new GatewayError('malformed_http', 'malformed HTTP request');
+    const body = errorJson(failure);
+    const head = [`HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status] ?? 'Error'}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, 'x-mmexec-error: gateway', 'connection: close'];
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
   });
 }

@@ -88,7 +88,7 @@ export async function handleRequest(gw: Gateway, req: IncomingMessage, res: Serv
     if (failure.code === 'internal') gw.log.error('request failed', { request_id: id, error: String((err as Error)?.stack ?? err) });
     // A body left unread is not drained: the connection closes once the error is sent.
     if (!bodyRead && !res.headersSent) res.setHeader('connection', 'close');
-    sendError(res, failure.status, failure.type, failure.message, id, failure.headers);
+    sendError(res, failure, id);
     if (ctx) ctx.status = failure.status;
   } finally {
     gw.inflight.delete(res);

@@ -1,5 +1,5 @@
 /** Process signals: SIGTERM/SIGINT drain and exit; SIGHUP or a change of the rule file reloads it. */
-import { ConfigError, formatIssue } from '../errors.js';
+import { ConfigError, formatIssue, GatewayError } from '../errors.js';
 import { abortStream } from '../upstream/response-pipe.js';
 import { sendError } from './local-reply.js';
 import { watchConfig } from '../team/config-watch.js';
@@ -48,8 +48,8 @@ export async function drain(running: RunningGateway): Promise<void> {
   const closed: Promise<unknown>[] = [];
   for (const res of gw.inflight) {
     if (!res.destroyed) closed.push(new Promise((r) => res.once('close', r)));
-    if (abortStream(res, 'overloaded_error', 'the gateway is shutting down')) continue;
-    if (!res.headersSent) sendError(res, 503, 'overloaded_error', 'the gateway is shutting down; retry shortly', 'shutdown');
+    if (abortStream(res, new GatewayError('shutting_down', 'the gateway is shutting down'))) continue;
+    if (!res.headersSent) sendError(res, new GatewayError('shutting_down', 'the gateway is shutting down; retry shortly'), 'shutdown');
     else res.destroy();
   }
   // Let the error events reach the clients before the sockets are closed.

@@ -1,15 +1,15 @@
 /** Answers a request locally: plain text (the teapot), an Anthropic message (JSON or streamed), or an error. */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { errorBody, type AnthropicErrorType } from '../errors.js';
+import { errorBody, errorJson, type AnthropicErrorType, type GatewayError } from '../errors.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { CompiledReply } from '../plan/types.js';
 import { endWithErrorEvent, formatEvent } from '../upstream/sse-reader.js';
 
-/** Fills `{{sticky}}` (state before this request, or none) and `{{model}}` in a reply text. */
+/** Fills `{{sticky}}` (the state of the reply's scope before this request, or none) and `{{model}}` in a reply text. */
 export function renderReplyText(ctx: RequestContext, reply: CompiledReply): string {
   const text = reply.texts.length === 1 ? reply.texts[0]! : reply.texts[randomInt(reply.texts.length)]!;
-  return text.replace(/\{\{\s*(sticky|model)\s*\}\}/g, (_m, name: string) => (name === 'sticky' ? ctx.sticky.session ?? 'none' : ctx.requestedModel ?? 'unknown'));
+  return text.replace(/\{\{\s*(sticky|model)\s*\}\}/g, (_m, name: string) => (name === 'sticky' ? ctx.sticky[reply.stickyScope] ?? 'none' : ctx.requestedModel ?? 'unknown'));
 }
 
 /** Sends the local reply and returns its status. */
@@ -69,14 +69,18 @@ export function sendJsonReply(ctx: RequestContext, res: ServerResponse, status: 
   return status;
 }
 
-/** Sends a gateway-made error as Anthropic error JSON (or as an SSE error event once a stream has started). */
-export function sendError(res: ServerResponse, status: number, type: AnthropicErrorType, message: string, requestId: string, headers: Readonly<Record<string, string>> = {}): void {
+/**
+ * Sends a gateway-made error (from the catalogue in src/errors.ts) as Anthropic error JSON with its status
+ * and headers, or as an SSE error event once a stream has started.
+ */
+export function sendError(res: ServerResponse, err: GatewayError, requestId?: string): void {
   if (res.destroyed) return;
   if (res.headersSent) {
-    endWithErrorEvent(res, errorBody(type, message, requestId));
+    endWithErrorEvent(res, err, '', requestId);
     return;
   }
-  const buf = Buffer.from(JSON.stringify(errorBody(type, message, requestId)));
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': buf.length, 'request-id': requestId, 'x-mmexec-error': 'gateway' });
+  const buf = Buffer.from(errorJson(err, requestId));
+  const ids = requestId ? { 'request-id': requestId } : {};
+  res.writeHead(err.status, { ...err.headers, 'content-type': 'application/json', 'content-length': buf.length, ...ids, 'x-mmexec-error': 'gateway' });
   res.end(buf);
 }

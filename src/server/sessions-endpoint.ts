@@ -3,7 +3,8 @@
  * (the most recent sessions, newest first; `?limit=` up to 500, default 50). Protected like /status.
  */
 import type { Express, Request, Response } from 'express';
-import { errorBody } from '../errors.js';
+import { GatewayError } from '../errors.js';
+import { sendError } from './local-reply.js';
 import type { Gateway } from './gateway.js';
 
 /** Session ids as session-key.ts accepts them. */
@@ -19,7 +20,7 @@ export function limitParam(url: string, fallback: number): number {
 }
 
 function storeFailed(res: Response): void {
-  res.status(503).json(errorBody('api_error', 'the state store is unavailable; try again shortly'));
+  sendError(res, new GatewayError('state_unavailable', 'the state store is unavailable; try again shortly'));
 }
 
 /** Adds the two routes; `allowed` checks the request's credentials (answering 401 itself when they fail). */
@@ -39,7 +40,7 @@ export function addSessionRoutes(app: Express, gw: Gateway, allowed: (req: Reque
     try {
       const view = SESSION_ID.test(id) ? await gw.ledger.get(id) : undefined;
       if (view) res.json(view);
-      else res.status(404).json(errorBody('not_found_error', `no session "${id.slice(0, 128)}" in the ledger (never seen, or older than state.ledger_ttl)`));
+      else sendError(res, new GatewayError('session_unknown', `no session "${id.slice(0, 128)}" in the ledger (never seen, or older than state.ledger_ttl)`));
     } catch {
       storeFailed(res);
     }

@@ -8,6 +8,7 @@ import { createLogger, type LogFormat, type Logger } from '../log.js';
 import type { BudgetRemaining } from '../metrics/budget-gauge.js';
 import { createMetrics } from '../metrics/registry.js';
 import { compilePlan } from '../plan/compile.js';
+import { selfLoop, selfLoopMessage } from '../plan/listen-checks.js';
 import type { Plan } from '../plan/types.js';
 import { createStore } from '../state/create-store.js';
 import { ObservedStore, StateErrors } from '../state/state-errors.js';
@@ -95,18 +96,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const loop = selfLoop(plan, addr.port);
   if (loop) {
     await close();
-    throw new Error(`upstream "${loop}" points at this gateway (port ${addr.port}); it would loop. Set its URL to the real upstream (e.g. ANTHROPIC_UPSTREAM_URL), not ANTHROPIC_BASE_URL.`);
+    throw new Error(selfLoopMessage(loop, addr.port));
   }
   return { url: `http://${host}:${addr.port}`, port: addr.port, gateway, server, close };
-}
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0', '[::]']);
-
-/** Name of an upstream whose URL is this gateway's own address, if any. */
-export function selfLoop(plan: Plan, port: number): string | undefined {
-  for (const u of plan.upstreams.values()) {
-    const uPort = Number(u.url.port || (u.url.protocol === 'https:' ? 443 : 80));
-    if (uPort === port && (LOCAL_HOSTS.has(u.url.hostname) || u.url.hostname === plan.server.host)) return u.name;
-  }
-  return undefined;
 }

@@ -54,7 +54,7 @@ export function chooseUpstream(ctx: RequestContext, upstream: CompiledUpstream):
     const altCapped = alt && readings.some((r) => r.upstream === alt.name && r.spentUsd >= r.limitUsd);
     if (!alt || altCapped) throw new GatewayError('budget_exceeded', overBudgetMessage(team.identity.client.name, over));
     if (alt.name !== upstream.name) {
-      ctx.log.info('client over budget; using its over_budget upstream', { request_id: ctx.id, client: ctx.client, budget: describeLimit(over), upstream: alt.name });
+      ctx.log.info('client over budget; using its over_budget upstream', { client: ctx.client, budget: describeLimit(over), upstream: alt.name });
     }
     chosen = alt;
   }
@@ -80,7 +80,7 @@ export async function recordSpend(ctx: RequestContext): Promise<void> {
         const total = await ctx.services.store.incrBy('budget', l.key, micros, l.ttlSeconds);
         const cap = toMicros(l.limitUsd);
         if (total >= cap && total - micros < cap) {
-          ctx.log.warn('client budget reached', { client: ctx.client, budget: describeLimit(l), spent_usd: fromMicros(total), resets_at: l.resetsAt.toISOString(), request_id: ctx.id });
+          ctx.log.warn('client budget reached', { client: ctx.client, budget: describeLimit(l), spent_usd: fromMicros(total), resets_at: l.resetsAt.toISOString() });
         }
       } catch (err) {
         ctx.services.stateErrors.failed('budget_incr', err, { request_id: ctx.id, client: ctx.client, effect: 'spend not recorded' });

@@ -5,7 +5,7 @@
  * is replaced in the bytes, all edits in one copy of the body.
  */
 import type { RequestBody } from '../body/request-body.js';
-import { foreignBlocks } from './convert.js';
+import { convertMessages, foreignBlocks } from './convert.js';
 import { conversionEdits, findThinking, type ByteEdit, type MessageThinking } from './thinking-bytes.js';
 import type { ThinkingStore } from './thinking-store.js';
 
@@ -29,4 +29,21 @@ export async function convertBodyThinking(body: RequestBody, store: ThinkingStor
   }
   body.spliceRanges(edits);
   return foreign.size;
+}
+
+/**
+ * Converts foreign thinking blocks of a body, parsed or not: in the bytes when the body still has them
+ * (convertBodyThinking), else on its messages through the body's edit API (convertMessages on copies of the
+ * messages that may hold thinking). Returns the number of blocks converted or removed.
+ */
+export async function convertThinking(body: RequestBody, store: ThinkingStore): Promise<number> {
+  if (body.span('messages')) return convertBodyThinking(body, store);
+  const picked = body.messagesMatching(() => true).flatMap((index) => {
+    const m = body.message(index);
+    return m?.role === 'assistant' && Array.isArray(m.content) && m.content.some((b) => b?.type === 'thinking') ? [{ index, message: structuredClone(m) }] : [];
+  });
+  if (picked.length === 0) return 0;
+  const { count, changed } = await convertMessages(picked.map((p) => p.message), store);
+  body.replaceMessages(new Map(picked.filter((p) => changed.has(p.message)).map((p) => [p.index, p.message])));
+  return count;
 }

@@ -134,26 +134,55 @@ function replaceBlocks(found: Candidate[]): void {
   }
 }
 
+/** What keepThinkingValidIn reads and edits: a RequestBody, or a plain body through objectView. */
+export interface ThinkingBodyView {
+  field(key: string): unknown;
+  messageCount(): number;
+  message(i: number): Message | undefined;
+  deleteField(key: string): void;
+  setField(key: string, value: unknown): void;
+}
+
+/** A plain body object as a ThinkingBodyView (edits change the object). */
+export function objectView(body: MessagesBody): ThinkingBodyView {
+  const messages = (): Message[] => (Array.isArray(body.messages) ? (body.messages as Message[]) : []);
+  return {
+    field: (key) => body[key],
+    messageCount: () => messages().length,
+    message: (i) => messages()[i],
+    deleteField: (key) => void delete body[key],
+    setField: (key, value) => void (body[key] = value),
+  };
+}
+
 /**
  * With manual thinking (`thinking.type: enabled`), Anthropic requires the final assistant message of a tool
  * loop to start with a thinking block. When conversion took that block away, drop thinking (and the
  * clear_thinking context edit that needs it) for this request. Returns true when it changed the body.
+ * Reads only the messages from the end back to the final assistant one.
  */
-export function keepThinkingValid(body: MessagesBody): boolean {
-  const thinking = body.thinking as { type?: unknown } | undefined;
-  if (!thinking || thinking.type !== 'enabled' || !Array.isArray(body.messages)) return false;
-  const messages = body.messages as Message[];
-  const last = messages[messages.length - 1];
+export function keepThinkingValidIn(body: ThinkingBodyView): boolean {
+  const thinking = body.field('thinking') as { type?: unknown } | undefined;
+  const count = body.messageCount();
+  if (!thinking || thinking.type !== 'enabled' || count === 0) return false;
+  const last = body.message(count - 1);
   const inToolLoop = last?.role === 'user' && Array.isArray(last.content) && last.content.some((b) => b?.type === 'tool_result');
   if (!inToolLoop) return false;
-  const finalAssistant = [...messages].reverse().find((m) => m?.role === 'assistant');
+  let finalAssistant: Message | undefined;
+  for (let i = count - 1; i >= 0 && !finalAssistant; i--) if (body.message(i)?.role === 'assistant') finalAssistant = body.message(i);
   const first = Array.isArray(finalAssistant?.content) ? finalAssistant.content[0] : undefined;
   if (first && (first.type === 'thinking' || first.type === 'redacted_thinking')) return false;
-  delete body.thinking;
-  const cm = body.context_management as { edits?: Array<{ type?: unknown }> } | undefined;
+  body.deleteField('thinking');
+  const cm = body.field('context_management') as { edits?: Array<{ type?: unknown }> } | undefined;
   if (cm && Array.isArray(cm.edits)) {
-    cm.edits = cm.edits.filter((e) => typeof e?.type !== 'string' || !e.type.startsWith('clear_thinking'));
-    if (cm.edits.length === 0) delete body.context_management;
+    const edits = cm.edits.filter((e) => typeof e?.type !== 'string' || !e.type.startsWith('clear_thinking'));
+    if (edits.length === 0) body.deleteField('context_management');
+    else body.setField('context_management', { ...cm, edits });
   }
   return true;
+}
+
+/** keepThinkingValidIn on a plain body object. */
+export function keepThinkingValid(body: MessagesBody): boolean {
+  return keepThinkingValidIn(objectView(body));
 }

@@ -7,7 +7,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { ConditionConfig } from '../config/types.js';
 import type { ContentBlock, Message } from '../pipeline/messages.js';
-import { applyRuns, localReplyRuns, replyTextPatterns, type TurnSource } from './local-reply-turns.js';
+import { localReplyRuns, replyTextPatterns, type TurnSource } from './local-reply-turns.js';
 import type { TransformDefinition } from './transform.js';
 
 /** The exact texts that routes answering locally match (`last_user_text: {equals}`), at any depth of `when`. */
@@ -59,19 +59,8 @@ export const dropReplyLeftovers: TransformDefinition = {
         const payload = ctx.payload;
         if (!payload || words.size === 0) return;
         const source: TurnSource = { message: (i) => payload.message(i), words, patterns, tidy };
-        if (payload.isParsed) {
-          const messages = payload.json.messages as Message[];
-          const runs = localReplyRuns(source, messages.map((_m, i) => i));
-          messages.forEach((m, i) => {
-            const next = withoutLeftovers(m, words);
-            if (!next) return;
-            messages[i] = next;
-            ctx.markChanged();
-          });
-          if (runs.length > 0) (applyRuns(messages, runs), ctx.markChanged());
-          return;
-        }
-        const candidates = payload.messagesHolding(needles);
+        const candidates = payload.messagesWith(needles);
+        // Reply turns (word and answer) go first; the other candidates lose only their leftover blocks.
         const runs = patterns.length > 0 ? localReplyRuns(source, candidates) : [];
         const inRun = (i: number): boolean => runs.some((r) => i >= r.first && i <= r.last);
         for (const i of candidates) {
@@ -79,7 +68,7 @@ export const dropReplyLeftovers: TransformDefinition = {
           const next = m && withoutLeftovers(m, words);
           if (next) runs.push({ first: i, last: i, value: next });
         }
-        if (runs.length > 0) payload.replaceElementRuns(runs);
+        payload.replaceMessageRuns(runs);
       },
     };
   },

@@ -1,5 +1,5 @@
 /** The `jsonata` request transform: an expression mapping the request body to a new body. */
-import { compileJsonata } from '../plan/compile-jsonata.js';
+import { compileJsonata } from '../jsonata/compile-jsonata.js';
 import { GatewayError } from '../errors.js';
 import type { TransformDefinition } from './transform.js';
 
@@ -11,12 +11,12 @@ export const jsonataTransform: TransformDefinition = {
   paramsSchema: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'object', additionalProperties: false, required: ['expression'], properties: { expression: { type: 'string', minLength: 1 } } }] },
   compile: (params, cc, path) => {
     const source = typeof params === 'string' ? params : (params as { expression: string }).expression;
-    const expr = compileJsonata(source, cc, path);
+    const expr = compileJsonata(source, cc, path, 'object');
     if (!expr) return undefined;
     return {
       name: 'jsonata',
       async onRequest(ctx) {
-        if (!ctx.body) return;
+        if (!ctx.payload) return;
         let result: unknown;
         try {
           const { json } = await expr.evaluate(ctx.outgoingBody(), 'value', ctx.services.recorder);
@@ -28,11 +28,8 @@ export const jsonataTransform: TransformDefinition = {
         if (!result || typeof result !== 'object' || Array.isArray(result)) {
           throw new GatewayError('transform_failed', 'jsonata transform must produce a JSON object');
         }
-        const body = ctx.body as Record<string, unknown>;
-        const next = { ...(result as Record<string, unknown>) }; // the result may be the body itself ("$")
-        for (const key of Object.keys(body)) delete body[key];
-        Object.assign(body, next);
-        ctx.markChanged();
+        // A copy: the result may be the body itself ("$").
+        ctx.payload?.replaceWith({ ...(result as Record<string, unknown>) });
       },
     };
   },

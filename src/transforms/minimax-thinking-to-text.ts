@@ -1,6 +1,6 @@
 /** The `minimax-thinking-to-text` request transform (see src/thinking/convert.ts and convert-body.ts). */
-import { convertForeignThinking, keepThinkingValid } from '../thinking/convert.js';
-import { convertBodyThinking } from '../thinking/convert-body.js';
+import { keepThinkingValidIn } from '../thinking/convert.js';
+import { convertThinking } from '../thinking/convert-body.js';
 import type { TransformDefinition } from './transform.js';
 
 /** Converts foreign thinking blocks to text blocks before a request reaches Anthropic. */
@@ -16,11 +16,9 @@ export const minimaxThinkingToText: TransformDefinition = {
       // A byte search rules out most requests without parsing the history.
       if (!payload?.mayHoldThinking()) return;
       const store = ctx.services.thinking;
-      const n = payload.isParsed ? await convertForeignThinking(payload.json, store) : await convertBodyThinking(payload, store);
+      const n = await convertThinking(payload, store);
       if (n === 0) return;
-      if (payload.isParsed) ctx.markChanged();
-      const thinking = ctx.field('thinking') as { type?: unknown } | undefined;
-      if (thinking?.type === 'enabled' && keepThinkingValid(payload.json)) ctx.markChanged();
+      keepThinkingValidIn(payload);
       ctx.thinkingConverted += n;
       ctx.services.recorder.thinkingConverted(n);
     },

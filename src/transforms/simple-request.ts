@@ -1,7 +1,5 @@
 /** Request transforms that edit the body directly: strip-trigger, set-model, drop-fields, set-fields. */
 import type { TriggerMatch } from '../pipeline/context.js';
-import type { Message } from '../pipeline/messages.js';
-import { replaceAt } from '../pipeline/user-text.js';
 import type { TransformDefinition } from './transform.js';
 
 /**
@@ -24,18 +22,7 @@ export const stripTrigger: TransformDefinition = {
     name: 'strip-trigger',
     onRequest(ctx) {
       const t = ctx.trigger;
-      const payload = ctx.payload;
-      if (!t || !payload) return;
-      if (payload.isParsed) {
-        replaceAt((payload.json.messages as Message[])[t.at.message]!, t.at, stripped(t));
-        ctx.markChanged();
-        return;
-      }
-      // Only one message changes: edit it alone and splice it back, leaving the rest unparsed.
-      const message = structuredClone(payload.message(t.at.message));
-      if (!message) return;
-      replaceAt(message, t.at, stripped(t));
-      payload.replaceElements(new Map([[t.at.message, message]]));
+      if (t) ctx.payload?.editUserText(t.at, stripped(t));
     },
   }),
 };
@@ -73,19 +60,7 @@ export const dropFields: TransformDefinition = {
     return {
       name: 'drop-fields',
       onRequest(ctx) {
-        if (!ctx.body) return;
-        for (const p of paths) {
-          let obj: Record<string, unknown> | undefined = ctx.body;
-          for (const key of p.slice(0, -1)) {
-            const next: unknown = obj?.[key];
-            obj = next && typeof next === 'object' ? (next as Record<string, unknown>) : undefined;
-          }
-          const last = p[p.length - 1]!;
-          if (obj && last in obj) {
-            delete obj[last];
-            ctx.markChanged();
-          }
-        }
+        for (const p of paths) ctx.payload?.deletePath(p);
       },
     };
   },
@@ -102,17 +77,7 @@ export const setFields: TransformDefinition = {
     return {
       name: 'set-fields',
       onRequest(ctx) {
-        if (!ctx.body) return;
-        for (const [p, value] of entries) {
-          let obj: Record<string, unknown> = ctx.body;
-          for (const key of p.slice(0, -1)) {
-            const next = obj[key];
-            if (!next || typeof next !== 'object' || Array.isArray(next)) obj[key] = {};
-            obj = obj[key] as Record<string, unknown>;
-          }
-          obj[p[p.length - 1]!] = structuredClone(value);
-        }
-        ctx.markChanged();
+        for (const [p, value] of entries) ctx.payload?.setPath(p, structuredClone(value));
       },
     };
   },

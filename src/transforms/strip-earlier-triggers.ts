@@ -11,7 +11,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { TextMatchConfig } from '../config/types.js';
 import type { Message } from '../pipeline/messages.js';
 import { replaceAt, userTextIn, wordsOf } from '../pipeline/user-text.js';
-import { compileTextMatch, type TextMatcher } from '../plan/text-match.js';
+import { compileTextMatch, type TextMatcher } from '../match/text-match.js';
 import { stripped } from './simple-request.js';
 import type { TransformDefinition } from './transform.js';
 
@@ -43,13 +43,13 @@ export function literalOf(m: TextMatchConfig): string | undefined {
 }
 
 /** The message with its trigger stripped, or undefined when its words hold none. */
-function strippedMessage(m: Message, index: number, matchers: readonly TextMatcher[], edit: boolean): Message | undefined {
+function strippedMessage(m: Message, index: number, matchers: readonly TextMatcher[]): Message | undefined {
   const at = userTextIn(m, index);
   if (!at) return undefined;
   for (const match of matchers) {
     const span = match(wordsOf(at));
     if (!span) continue;
-    const copy = edit ? m : (structuredClone(m) as Message);
+    const copy = structuredClone(m) as Message;
     replaceAt(copy, at, stripped({ at, start: at.start + span.start, end: at.start + span.end }));
     return copy;
   }
@@ -73,20 +73,8 @@ export const stripEarlierTriggers: TransformDefinition = {
         const payload = ctx.payload;
         if (!payload || matchers.length === 0) return;
         const current = ctx.lastUserText()?.message;
-        if (payload.isParsed) {
-          const messages = payload.json.messages as Message[];
-          messages.forEach((m, i) => {
-            if (i !== current && strippedMessage(m, i, matchers, true)) ctx.markChanged();
-          });
-          return;
-        }
-        const changes = new Map<number, Message>();
-        for (const i of needles ? payload.messagesHolding(needles) : payload.messageSpans().map((_, k) => k)) {
-          const m = i === current ? undefined : payload.message(i);
-          const next = m && strippedMessage(m, i, matchers, false);
-          if (next) changes.set(i, next);
-        }
-        if (changes.size > 0) payload.replaceElements(changes);
+        const edit = (m: Message, i: number): Message | undefined => (i === current ? undefined : strippedMessage(m, i, matchers));
+        payload.editMessages(edit, needles ? payload.messagesWith(needles) : undefined);
       },
     };
   },

@@ -162,7 +162,7 @@ export async function forward(ctx: RequestContext, req: IncomingMessage, res: Se
     else if ((a.upstreamRes.statusCode ?? 0) >= 500) ctx.services.recorder.upstreamError(upstream.name, 'http_5xx');
     if (next && !tried.has(next.name) && failedBeforeOutput(a)) {
       if (a.ok) a.upstreamRes.resume();
-      ctx.log.warn('upstream failed, using fallback', { request_id: ctx.id, upstream: upstream.name, fallback: next.name, reason: a.ok ? `status ${a.upstreamRes.statusCode}` : a.kind });
+      ctx.log.warn('upstream failed, using fallback', { upstream: upstream.name, fallback: next.name, reason: a.ok ? `status ${a.upstreamRes.statusCode}` : a.kind });
       ctx.upstream = next;
       resetModel(ctx, next);
       await runUpstreamStages(ctx);
@@ -187,7 +187,7 @@ async function answer(ctx: RequestContext, upstreamRes: IncomingMessage, res: Se
   const stages = responseStages(ctx, upstream);
   const decoding = decodingFor(upstreamRes.headers['content-encoding']);
   if (decoding.kind === 'unsupported') {
-    ctx.log.warn('upstream answer in an encoding the gateway cannot decode', { request_id: ctx.id, upstream: upstream.name, encoding: decoding.coding });
+    ctx.log.warn('upstream answer in an encoding the gateway cannot decode', { upstream: upstream.name, encoding: decoding.coding });
     if (accepts(ctx.headers['accept-encoding'], decoding.coding)) return passEncoded(ctx, upstreamRes, res, stages, upstream);
     upstreamRes.destroy();
     ctx.services.recorder.upstreamError(upstream.name, 'stream_broken');

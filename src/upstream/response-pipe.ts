@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { errorBody, type AnthropicErrorType } from '../errors.js';
+import { GatewayError, type GatewayErrorCode } from '../errors.js';
 import { WANTED_EVENTS } from '../metrics/usage.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { ResponseHead, Stage } from '../pipeline/stage.js';
@@ -16,15 +16,15 @@ import { endWithErrorEvent, SseReader, type SseEvent } from './sse-reader.js';
 export type StreamOutcome = 'complete' | 'broken' | 'idle' | 'client_gone' | 'shutdown';
 
 /** Streams in flight, so a drain can end them through the same path as any other cut stream. */
-const streaming = new WeakMap<ServerResponse, (type: AnthropicErrorType, message: string) => void>();
+const streaming = new WeakMap<ServerResponse, (err: GatewayError) => void>();
 
 /**
  * Ends the SSE stream being piped to `res` with an Anthropic error event and closes it. Returns false when
  * `res` carries no stream in flight (not started, buffered, or already over).
  */
-export function abortStream(res: ServerResponse, type: AnthropicErrorType, message: string): boolean {
+export function abortStream(res: ServerResponse, err: GatewayError): boolean {
   const abort = streaming.get(res);
-  abort?.(type, message);
+  abort?.(err);
   return abort !== undefined;
 }
 
@@ -70,7 +70,7 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
   let idle: NodeJS.Timeout;
 
   return new Promise<StreamOutcome>((resolve) => {
-    const finish = (outcome: StreamOutcome, errType?: AnthropicErrorType, message?: string, last = '', errorSent = false): void => {
+    const finish = (outcome: StreamOutcome, err?: GatewayError, last = '', errorSent = false): void => {
       if (finished) return;
       finished = true;
       streaming.delete(res);
@@ -84,21 +84,22 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
         if (decoded) source.destroy();
         // Never let a cut stream look complete: send Anthropic's error event, then close the connection.
         if (errorSent) endStream(res, last);
-        else if (outcome !== 'client_gone') endWithErrorEvent(res, errorBody(errType ?? 'api_error', message ?? 'upstream stream ended early'), last);
+        else if (outcome !== 'client_gone') endWithErrorEvent(res, err ?? new GatewayError('upstream_stream_broken', 'upstream stream ended early'), last);
       }
       resolve(outcome);
     };
+    const cut = (outcome: StreamOutcome, code: GatewayErrorCode, message: string, last = ''): void => finish(outcome, new GatewayError(code, message), last);
     // The translated stream's closing events: complete at message_stop; an error event it made ends it broken.
     const endAdapted = (events: SseEvent[]): void => {
       let out = '';
       for (const ev of events) {
         out += processEvent(ctx, ev, stages, wanted);
-        if (ev.event === 'message_stop') return finish('complete', undefined, undefined, out);
-        if (ev.event === 'error') return finish('broken', undefined, undefined, out, true);
+        if (ev.event === 'message_stop') return finish('complete', undefined, out);
+        if (ev.event === 'error') return finish('broken', undefined, out, true);
       }
-      finish('broken', 'api_error', `upstream "${name}" ended the stream before its answer was complete`, out);
+      cut('broken', 'upstream_stream_broken', `upstream "${name}" ended the stream before its answer was complete`, out);
     };
-    const onIdle = (): void => finish('idle', 'overloaded_error', `upstream "${name}" sent nothing for ${idleMs / 1000}s`);
+    const onIdle = (): void => cut('idle', 'upstream_stream_idle', `upstream "${name}" sent nothing for ${idleMs / 1000}s`);
     // A slow reader is not an idle upstream: the idle clock stops while the client holds us back.
     const touch = (): void => {
       if (!held) idle.refresh();
@@ -110,10 +111,10 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
         // Another protocol's events are translated here, before any stage sees them.
         for (const ev of adapter ? adapter.push(upstreamEv) : [upstreamEv]) {
           out += processEvent(ctx, ev, stages, wanted);
-          if (ev.event === 'message_stop' || ev.event === 'error') return finish('complete', undefined, undefined, out);
+          if (ev.event === 'message_stop' || ev.event === 'error') return finish('complete', undefined, out);
         }
       }
-      if (reader.tooLarge) return finish('broken', 'api_error', `upstream "${name}" sent an SSE event larger than ${upstream.limits.eventBytes} bytes (limits.event)`, out);
+      if (reader.tooLarge) return cut('broken', 'upstream_event_too_large', `upstream "${name}" sent an SSE event larger than ${upstream.limits.eventBytes} bytes (limits.event)`, out);
       if (out && !res.write(out)) {
         held = true;
         clearTimeout(idle);
@@ -127,17 +128,17 @@ export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessag
       }
     };
     idle = setTimeout(onIdle, idleMs);
-    streaming.set(res, (type, message) => finish('shutdown', type, message));
+    streaming.set(res, (err) => finish('shutdown', err));
     if (decoded) upstreamRes.on('data', touch);
     source.on('data', onData);
     source.once('end', () => {
       if (adapter) return endAdapted(adapter.end());
       // Text after the last complete event: an event the upstream never finished.
       const rest = reader.rest();
-      finish('broken', 'api_error', `upstream "${name}" ended the stream before message_stop`, rest.trim() ? rest : '');
+      cut('broken', 'upstream_stream_broken', `upstream "${name}" ended the stream before message_stop`, rest.trim() ? rest : '');
     });
-    const broken = (): void => finish('broken', 'api_error', `upstream "${name}" connection failed mid-stream`);
-    if (decoded) source.once('error', () => finish('broken', 'api_error', `upstream "${name}" sent a stream that could not be decoded (${String(upstreamRes.headers['content-encoding'])})`));
+    const broken = (): void => cut('broken', 'upstream_stream_broken', `upstream "${name}" connection failed mid-stream`);
+    if (decoded) source.once('error', () => cut('broken', 'upstream_encoding_unsupported', `upstream "${name}" sent a stream that could not be decoded (${String(upstreamRes.headers['content-encoding'])})`));
     upstreamRes.once('error', broken);
     upstreamRes.once('aborted', broken);
     res.once('close', () => {

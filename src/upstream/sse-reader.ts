@@ -1,6 +1,7 @@
 /** An incremental reader of Server-Sent Events that survives events split anywhere across chunks. */
 import type { ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
+import { errorJson, type GatewayError } from '../errors.js';
 
 /** One complete SSE event. `raw` is its exact text including the blank line that ends it. */
 export interface SseEvent {
@@ -149,12 +150,12 @@ export function formatEvent(event: string, data: unknown): string {
 }
 
 /**
- * Ends a started event stream with Anthropic's error event (after `before`, text still to send) and closes
- * the connection, so a cut answer never looks complete to the client.
+ * Ends a started event stream with Anthropic's error event for `err` (after `before`, text still to send)
+ * and closes the connection, so a cut answer never looks complete to the client.
  */
-export function endWithErrorEvent(res: ServerResponse, body: unknown, before = ''): void {
+export function endWithErrorEvent(res: ServerResponse, err: GatewayError, before = '', requestId?: string): void {
   if (res.destroyed) return;
   // The response lets go of its socket once finished: keep it to close the connection afterwards.
   const socket = res.socket;
-  res.end(before + formatEvent('error', body), () => socket?.destroy());
+  res.end(before + formatEvent('error', errorJson(err, requestId)), () => socket?.destroy());
 }

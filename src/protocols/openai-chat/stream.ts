@@ -9,6 +9,7 @@
  * an Anthropic `error` event.
  */
 import { randomBytes } from 'node:crypto';
+import { errorEnvelope, GatewayError } from '../../errors.js';
 import { formatEvent, type SseEvent } from '../../upstream/sse-reader.js';
 import type { StreamAdapter } from '../types.js';
 import { translateChatError } from './errors.js';
@@ -80,7 +81,8 @@ export class ChatStreamAdapter implements StreamAdapter {
     if (this.done) return [];
     if (this.finish !== undefined) return this.close();
     this.done = true;
-    return [anthropicEvent('error', { type: 'error', error: { type: 'api_error', message: 'upstream stream ended before its answer was complete (no finish_reason)' } })];
+    const cut = new GatewayError('upstream_stream_broken', 'upstream stream ended before its answer was complete (no finish_reason)');
+    return [anthropicEvent('error', { ...errorEnvelope(cut) })];
   }
 
   private start(chunk: Obj): SseEvent {

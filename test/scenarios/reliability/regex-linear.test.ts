@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileLinearRegex } from '../../../src/plan/linear-regex.js';
-import { compileTextMatch } from '../../../src/plan/text-match.js';
+import { compileLinearRegex } from '../../../src/match/linear-regex.js';
+import { compileTextMatch } from '../../../src/match/text-match.js';
 import { runIsolated } from '../../support/isolated.js';
 
 /**

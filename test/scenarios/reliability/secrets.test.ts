@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
 import { compilePlan } from '../../../src/plan/compile.js';
-import { compileTextMatch, REGEX_INPUT_LIMIT } from '../../../src/plan/text-match.js';
+import { compileTextMatch, REGEX_INPUT_LIMIT } from '../../../src/match/text-match.js';
 import type { RunningGateway } from '../../../src/server/start.js';
 import { freePort } from '../../support/free-port.js';
 import { captureLogs, gatewayFor, messagesBody, rawUpstream, ruleFile, send, writeRuleFile, type LogCapture, type RawUpstream } from '../../support/rule-file-gateway.js';

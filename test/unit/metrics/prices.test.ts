@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_PRICES, compilePrices, type Price } from '../../../src/metrics/prices.js';
-import { compileGlob } from '../../../src/plan/glob.js';
+import { compileGlob } from '../../../src/match/glob.js';
 
 const OPUS_NEW: Price = { input: 5, output: 25, cache_read: 0.5, cache_write_5m: 6.25, cache_write_1h: 10 };
 const OPUS_OLD: Price = { input: 15, output: 75, cache_read: 1.5, cache_write_5m: 18.75, cache_write_1h: 30 };

@@ -50,7 +50,7 @@ describe('system turns', () => {
   it('gives the same messages whether or not the body was parsed whole before', async () => {
     const body = toolLoop();
     const spliced = (await shape(plan, 'glm', body)).sent;
-    const planParsed = planWith({ glm: ['profile: glm', 'model: glm-4.6', 'request: [{ drop-fields: { fields: [absent] } }]'] });
+    const planParsed = planWith({ glm: ['profile: glm', 'model: glm-4.6', 'request: [{ jsonata: "$" }]'] });
     const parsed = await shape(planParsed, 'glm', body);
     closePlan(planParsed);
     assert.equal(parsed.ctx.payload?.isParsed, true);

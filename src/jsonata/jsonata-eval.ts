@@ -1,9 +1,7 @@
 /**
- * The JSONata worker thread: evaluates one expression at a time on a request body it parses itself, with
- * JSONata's own guardrails (time, depth, sequence length) and the linear-time regex engine. The gateway's
- * thread never runs JSONata, so no expression can hold its event loop; see jsonata-sandbox.ts.
+ * Evaluates one JSONata job with JSONata's own guardrails (time, depth, sequence length) and the
+ * linear-time regex engine. Runs inside a worker thread only (the sandbox's, or the load-time trial's).
  */
-import { parentPort } from 'node:worker_threads';
 import jsonata from 'jsonata';
 import { LinearRegExp } from './jsonata-regex.js';
 import type { JsonataJob, JsonataReply } from './jsonata-sandbox.js';
@@ -26,21 +24,17 @@ function expressionFor(job: JsonataJob): jsonata.Expression {
   return expr;
 }
 
-async function run(job: JsonataJob): Promise<JsonataReply> {
+/** Runs a job; a failure carries JSONata's message, its character position and why it was stopped, if a limit did. */
+export async function evaluateJob(job: JsonataJob): Promise<JsonataReply> {
   try {
     const input: unknown = job.input.length > 0 ? JSON.parse(decoder.decode(job.input)) : {};
     const result: unknown = await expressionFor(job).evaluate(input);
     const json = job.want === 'value' && result !== undefined ? JSON.stringify(result) : undefined;
     return { id: job.id, ok: true, truthy: Boolean(result), json };
   } catch (err) {
-    const e = err as { code?: string; message?: string };
+    const e = err as { code?: string; message?: string; position?: unknown };
     const deep = err instanceof RangeError && /call stack/.test(err.message);
-    return { id: job.id, ok: false, reason: deep ? 'depth' : ABORT_CODES[e?.code ?? ''], message: e?.message ?? String(err) };
+    const position = typeof e?.position === 'number' ? e.position : undefined;
+    return { id: job.id, ok: false, reason: deep ? 'depth' : ABORT_CODES[e?.code ?? ''], message: e?.message ?? String(err), position };
   }
 }
-
-const port = parentPort!;
-port.on('message', (job: JsonataJob) => {
-  void run(job).then((reply) => port.postMessage(reply));
-});
-port.postMessage({ ready: true });

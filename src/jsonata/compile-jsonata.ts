@@ -8,9 +8,10 @@ import { parseDuration } from '../config/duration.js';
 import type { DocPath } from '../config/source.js';
 import { GatewayError } from '../errors.js';
 import type { MetricsRecorder } from '../metrics/types.js';
-import type { CompileContext } from './compile-context.js';
+import type { CompileContext } from '../plan/compile-context.js';
 import { linearFor } from './jsonata-regex.js';
 import { jsonataSandbox, type JsonataAbortReason } from './jsonata-sandbox.js';
+import { scheduleTrial } from './trial.js';
 
 export type { JsonataAbortReason } from './jsonata-sandbox.js';
 
@@ -80,8 +81,11 @@ function describeAbort(source: string, reason: JsonataAbortReason, limits: Jsona
   return `JSONata expression ${expr} was stopped: ${why[reason]}`;
 }
 
-/** The compiled expression, or undefined after recording the error in `cc`. */
-export function compileJsonata(source: string, cc: CompileContext, path: DocPath): GuardedJsonata | undefined {
+/**
+ * The compiled expression, or undefined after recording the error in `cc`. It is also tried on sample
+ * requests once the plan is compiled (see trial.ts): `produces: 'object'` for a transform's expression.
+ */
+export function compileJsonata(source: string, cc: CompileContext, path: DocPath, produces: 'truth' | 'object' = 'truth'): GuardedJsonata | undefined {
   const limits = jsonataLimits(cc);
   let ast: unknown;
   try {
@@ -93,6 +97,7 @@ export function compileJsonata(source: string, cc: CompileContext, path: DocPath
   }
   const problems = regexProblems(ast);
   if (problems.length > 0) return void cc.error(path, `invalid JSONata: ${problems.join('; ')}`);
+  scheduleTrial(cc, { source, path, limits, produces });
   jsonataSandbox.warm();
   return {
     source,

@@ -2,8 +2,9 @@
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
 import { GatewayError } from '../errors.js';
-import { compileJsonata } from '../plan/compile-jsonata.js';
+import { compileJsonata } from '../jsonata/compile-jsonata.js';
 import type { Condition, TraceLine } from '../plan/types.js';
+import type { ConditionDefinition } from './condition.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -12,7 +13,7 @@ const EMPTY = new Uint8Array(0);
  * error makes the condition false; an evaluation stopped by a limit fails the request (so a body cannot
  * turn a condition off by making it slow).
  */
-export function compileJsonataCondition(expr: string, cc: CompileContext, path: DocPath): Condition | undefined {
+function compileJsonataCondition(expr: string, cc: CompileContext, path: DocPath): Condition | undefined {
   const compiled = compileJsonata(expr, cc, path);
   if (!compiled) return undefined;
   const describe = `jsonata ${JSON.stringify(expr.length > 60 ? `${expr.slice(0, 60)}…` : expr)}`;
@@ -33,3 +34,15 @@ export function compileJsonataCondition(expr: string, cc: CompileContext, path: 
     },
   };
 }
+
+/** `jsonata: "<expression>"`. */
+export const jsonataCondition: ConditionDefinition = {
+  name: 'jsonata',
+  description: 'A JSONata predicate over the request body holds (its result is truthy); compiled and tried on a sample request at load.',
+  paramsSchema: {
+    type: 'string',
+    description: 'A JSONata expression over the request body; holds when the result is truthy. Compiled once at load.',
+    examples: ['$count(tools) > 10', 'max_tokens > 32000'],
+  },
+  compile: (params, cc, path) => compileJsonataCondition(params as string, cc, path),
+};

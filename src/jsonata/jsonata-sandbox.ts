@@ -4,7 +4,8 @@
  * time budget by more than a grace period (a single builtin such as `$pad` doing huge work) or exhausts the
  * worker's heap gets the worker terminated and replaced. Idle, the worker does not keep the process alive.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startJsonataWorker } from './start-worker.js';
 
 /** Why an evaluation was stopped. */
 export type JsonataAbortReason = 'timeout' | 'depth' | 'sequence' | 'memory' | 'busy' | 'crash';
@@ -25,7 +26,7 @@ export interface JsonataJob {
 /** The worker's answer. */
 export type JsonataReply =
   | { id: number; ok: true; truthy: boolean; json: string | undefined }
-  | { id: number; ok: false; reason: JsonataAbortReason | undefined; message: string };
+  | { id: number; ok: false; reason: JsonataAbortReason | undefined; message: string; position?: number };
 
 /** Extra time past the budget before the worker is terminated (JSONata's own check normally ends it first). */
 export const GRACE_MS = 25;
@@ -40,17 +41,9 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
-/** Starts the worker; the TypeScript sources (tests, a clone without a build) are loaded through tsx. */
+/** Starts the worker. */
 function startWorker(): Worker {
-  const ts = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./jsonata-worker${ts ? '.ts' : '.js'}`, import.meta.url).href;
-  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
-  if (!ts) return new Worker(new URL(entry), { resourceLimits });
-  // A worker does not inherit loader hooks registered through tsx's API, so it registers tsx itself.
-  const boot = `import('node:worker_threads')
-  .then(({ workerData }) => import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); }))
-  .catch((err) => setImmediate(() => { throw err; }));`;
-  return new Worker(boot, { eval: true, resourceLimits, workerData: { entry, tsx: import.meta.resolve('tsx/esm/api') } });
+  return startJsonataWorker('jsonata-worker', { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
 }
 
 /** One per process; shared by every plan. */

@@ -3,7 +3,8 @@ import type { ClaudeCodeConditionConfig } from '../config/types.js';
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
 import type { Condition, TraceLine } from '../plan/types.js';
-import { claudeCodeSignals, type ClaudeCodeSignals, type Reading } from './claude-code-signals.js';
+import { claudeCodeSignals, REQUEST_CLASSES, type ClaudeCodeSignals, type Reading } from './claude-code-signals.js';
+import type { ConditionDefinition } from './condition.js';
 
 /** One key of the condition: what it wants, and the reading it tests. */
 interface Check {
@@ -43,7 +44,7 @@ function checksOf(cfg: ClaudeCodeConditionConfig): Check[] {
 }
 
 /** Compiles `claude_code: { subagent, request_class, agent_type, child_session }`; the keys given combine with AND. */
-export function compileClaudeCodeCondition(params: unknown, cc: CompileContext, path: DocPath): Condition | undefined {
+function compileClaudeCode(params: unknown, cc: CompileContext, path: DocPath): Condition | undefined {
   const checks = checksOf(params as ClaudeCodeConditionConfig);
   if (checks.length === 0) return void cc.error(path, 'claude_code needs at least one of subagent, request_class, agent_type, child_session');
   const describe = `claude code ${checks.map((c) => `${c.label} ${c.want}`).join(', ')}`;
@@ -65,3 +66,50 @@ export function compileClaudeCodeCondition(params: unknown, cc: CompileContext, 
     },
   };
 }
+
+const PARAMS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  description:
+    "What Claude Code says about the request. Headers are read first; the body's metadata and system fields only when the headers leave the answer open. The keys given combine with AND.",
+  properties: {
+    subagent: {
+      type: 'boolean',
+      description:
+        'true: a subagent (Agent tool, workflow) made the request: the x-claude-code-agent-id or x-claude-code-parent-agent-id header (every Claude Code release tested), request class subagent or workflow, or cc_is_subagent=true in the first system block (x-anthropic-billing-header). false: none of these.',
+    },
+    request_class: {
+      description:
+        'The request class (one, or a list of which any may hold): the x-claude-code-request-class header Claude Code sends with CLAUDE_CODE_GATEWAY_HINT_HEADERS=1. Without it the class is inferred: subagent for a subagent request, auxiliary for the session-title request (structured output, no tools, no thinking), main for any other request with a body; compaction, workflow and side_reply are only known from the header.',
+      examples: ['auxiliary', ['auxiliary', 'compaction']],
+      type: ['string', 'array'],
+      if: { type: 'string' },
+      then: { enum: [...REQUEST_CLASSES] },
+      else: { items: { enum: [...REQUEST_CLASSES] }, minItems: 1 },
+    },
+    agent_type: {
+      description:
+        "The agent type (one, or a list; case-insensitive) from the x-claude-code-agent-type header, sent with CLAUDE_CODE_GATEWAY_HINT_HEADERS=1 on subagent requests: a built-in agent's name (Explore, Plan, general-purpose), custom, or teammate.",
+      examples: ['Explore', ['Explore', 'Plan']],
+      type: ['string', 'array'],
+      items: { type: 'string', minLength: 1 },
+      minItems: 1,
+      minLength: 1,
+    },
+    child_session: {
+      type: 'boolean',
+      description:
+        'true: the session was started by another session (metadata.user_id carries parent_session_id: `claude --parent-session-id`, agent-team teammates). Claude Code classes these requests main.',
+    },
+  },
+  examples: [{ subagent: true }, { request_class: 'auxiliary' }, { agent_type: 'Explore' }],
+};
+
+/** `claude_code: { subagent, request_class, agent_type, child_session }`. */
+export const claudeCode: ConditionDefinition = {
+  name: 'claude_code',
+  description: 'What Claude Code says about the request: `subagent`, `request_class`, `agent_type`, `child_session` (see the table below).',
+  paramsSchema: PARAMS_SCHEMA,
+  compile: (params, cc, path) => compileClaudeCode(params, cc, path),
+};

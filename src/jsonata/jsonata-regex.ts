@@ -3,7 +3,7 @@
  * same linear-time engine as rule regexes, so `$match`, `$contains`, `$replace` and `$split` cannot
  * backtrack catastrophically.
  */
-import { compileLinearRegex, type LinearRegex } from './linear-regex.js';
+import { compileLinearRegex, type LinearRegex } from '../match/linear-regex.js';
 
 /** Longest text a JSONata regex is run on; a longer one fails the evaluation (linear work stays bounded). */
 export const JSONATA_REGEX_INPUT_LIMIT = 1024 * 1024;
