@@ -2,8 +2,8 @@
 import { ConfigError, formatIssue } from '../errors.js';
 import { abortStream } from '../upstream/response-pipe.js';
 import { sendError } from './local-reply.js';
-import { watchConfig } from '../team/config-watch.js';
-import { unsafeBinding } from '../team/safe-binding.js';
+import { watchConfig } from '../config/watch.js';
+import { unsafeBinding } from './safe-binding.js';
 import type { RunningGateway } from './start.js';
 import { buildPlan } from './start.js';
 

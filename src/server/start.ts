@@ -12,7 +12,7 @@ import type { Plan } from '../plan/types.js';
 import { createStore } from '../state/create-store.js';
 import { ObservedStore, StateErrors } from '../state/state-errors.js';
 import { remainingBudgets } from '../team/budget-status.js';
-import { unsafeBinding } from '../team/safe-binding.js';
+import { unsafeBinding } from './safe-binding.js';
 import { ThinkingStore } from '../thinking/thinking-store.js';
 import { VERSION } from '../version.js';
 import { createHandler } from './app.js';

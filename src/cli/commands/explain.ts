@@ -7,8 +7,8 @@ import { compilePlan } from '../../plan/compile.js';
 import type { Message, MessagesBody } from '../../pipeline/messages.js';
 import { replaceWords, userTextOf } from '../../pipeline/user-text.js';
 import { minimalRequest } from '../../rule-tests/build-request.js';
-import { formatExplain } from '../../rule-tests/format-explain.js';
-import { simulate, type SimulationInput } from '../../rule-tests/simulate.js';
+import { formatExplain } from '../../explain/format-explain.js';
+import { simulate, type SimulationInput } from '../../explain/simulate.js';
 import { CONFIG_OPTION, type Command, type CommandArgs } from '../command.js';
 import { resolveConfigPath } from '../config-path.js';
 
