@@ -1,27 +1,25 @@
 /**
- * Runs one request through the real routing pipeline without calling any upstream: session, sticky state,
- * first-match route with traces, sticky action, local reply or request stages. Used by `explain` and `test`.
+ * Runs one request through the request path `serve` runs (src/pipeline/request-path.ts) with a dry-run
+ * outside world: no upstream is called. Admission (401/429), budget reroutes, sticky state, routes with
+ * their traces, request stages and fallbacks are decided by the same code. Used by `explain` and `test`.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { StickyScope } from '../config/types.js';
-import { asGatewayError, type GatewayError } from '../errors.js';
+import type { GatewayError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { NULL_RECORDER } from '../metrics/types.js';
-import { RequestContext, type Services } from '../pipeline/context.js';
+import type { RequestContext, Services } from '../pipeline/context.js';
 import type { MessagesBody } from '../pipeline/messages.js';
+import { runRequest, type RequestResult } from '../pipeline/request-path.js';
 import { userTextOf, wordsOf } from '../pipeline/user-text.js';
-import { runRequestStages, runUpstreamStages } from '../pipeline/run-stages.js';
-import { selectRoute, type RouteTrace } from '../pipeline/select-route.js';
-import { applySticky, loadSticky, scopeKey } from '../pipeline/sticky.js';
+import type { RouteTrace } from '../pipeline/select-route.js';
+import { requestStagesOf } from '../pipeline/stage-list.js';
+import { scopeKey } from '../pipeline/sticky.js';
 import type { CompiledRoute, CompiledUpstream, Plan } from '../plan/types.js';
-import { renderReplyText } from '../server/local-reply.js';
-import { parseBody } from '../server/parse-body.js';
 import { MemoryStore } from '../state/memory-store.js';
 import { StateErrors } from '../state/state-errors.js';
-import { findSession } from '../state/session-key.js';
 import { ThinkingStore } from '../thinking/thinking-store.js';
-import { filterBetas } from '../profiles/betas.js';
-import { protocolTarget, translateFor } from '../protocols/outgoing.js';
+import { dryRunIo, type DryAttempt, type DryRunRecord } from './dry-run.js';
 
 /** One simulated request. */
 export interface SimulationInput {
@@ -34,6 +32,8 @@ export interface SimulationInput {
   session?: string;
   /** Sticky state before the request, per scope. */
   sticky?: Partial<Record<StickyScope, string>>;
+  /** Upstreams that fail (as unreachable) in the dry run, to show their fallbacks. */
+  failing?: readonly string[];
 }
 
 /** What the gateway would do with the request. */
@@ -64,8 +64,17 @@ export interface Simulation {
   reroutedFrom: string | undefined;
   /** The anthropic-beta header the upstream would receive (undefined: none). */
   betas: string | undefined;
+  /** The authenticated client, when the plan has clients. */
+  client: string | undefined;
+  /** The route's upstream, when the client's budget moved the request to its over_budget upstream. */
+  overBudgetFrom: string | undefined;
   /** For an upstream speaking another protocol: where the request goes, the translated body, and what was dropped. */
-  protocol: { name: string; target: string; body: unknown; notes: string[] } | undefined;
+  protocol: DryAttempt['protocol'];
+  /** Each upstream the request was sent to, in order (more than one: fallbacks). */
+  attempts: DryAttempt[];
+  /** The stages the request and its answer pass through, by name, in order (including the gateway's own). */
+  requestStages: string[];
+  responseStages: string[];
 }
 
 let quietLog: Logger | undefined;
@@ -75,7 +84,8 @@ function simulationServices(plan: Plan, env: NodeJS.ProcessEnv): Services {
   quietLog ??= createLogger({ silent: true });
   const store = new MemoryStore();
   const thinking = new ThinkingStore(store, plan.state.thinkingTtlSeconds, () => {});
-  return { store, stateErrors: new StateErrors(NULL_RECORDER, quietLog), thinking, recorder: NULL_RECORDER, log: quietLog, instanceId: 'mmexec-explain', env };
+  // DEBUG output is `serve`'s: a dry run writes no body dumps.
+  return { store, stateErrors: new StateErrors(NULL_RECORDER, quietLog), thinking, recorder: NULL_RECORDER, log: quietLog, instanceId: 'mmexec-explain', env: { ...env, DEBUG: undefined } };
 }
 
 function parseCopy(raw: Buffer): MessagesBody | undefined {
@@ -87,73 +97,58 @@ function parseCopy(raw: Buffer): MessagesBody | undefined {
   }
 }
 
+/** Writes the given sticky state where this request will read it. */
+async function seedSticky(ctx: RequestContext, sticky: SimulationInput['sticky']): Promise<void> {
+  for (const [scope, value] of Object.entries(sticky ?? {}) as Array<[StickyScope, string]>) {
+    const at = scopeKey(ctx, scope);
+    if (at) await ctx.services.store.set(at.ns, at.key, value);
+  }
+}
+
 /** Simulates the request against a compiled plan. Never calls an upstream; never rejects for request errors. */
 export async function simulate(plan: Plan, input: SimulationInput, env: NodeJS.ProcessEnv = process.env): Promise<Simulation> {
   const services = simulationServices(plan, env);
-  const out: Simulation = {
-    traces: [], session: undefined, route: undefined, upstream: undefined, stickyBefore: {}, stickyAfter: {}, reply: undefined,
-    error: undefined, inputBody: parseCopy(input.raw), outgoingBody: undefined, changed: false, model: undefined, lastUserText: undefined,
-    profileNotes: [], reroutedFrom: undefined, betas: undefined, protocol: undefined,
-  };
+  const inputBody = parseCopy(input.raw);
+  const { io, record } = dryRunIo({ ...input, inputBody, failing: new Set(input.failing ?? []) });
+  const traces: RouteTrace[] = [];
   try {
-    const now = performance.now();
-    const body = parseBody(input.method, input.path, input.raw);
-    const ctx = new RequestContext('req_explain', plan, services, input.method, input.path, input.headers, input.raw, body, { start: now, bodyEnd: now });
-    ctx.session = input.session ?? findSession(plan.sessions.sources, input.headers, () => body?.field('metadata'));
-    out.session = ctx.session;
-    for (const [scope, value] of Object.entries(input.sticky ?? {}) as Array<[StickyScope, string]>) {
-      const at = scopeKey(ctx, scope);
-      if (at) await services.store.set(at.ns, at.key, value);
-    }
-    await loadSticky(ctx);
-    out.stickyBefore = { ...ctx.sticky };
-    out.stickyAfter = { ...ctx.sticky };
-    const route = await selectRoute(ctx, out.traces);
-    ctx.route = out.route = route;
-    if (route.sticky) {
-      await applySticky(ctx, route.sticky);
-      const after = route.sticky.op === 'set' ? route.sticky.value : undefined;
-      if (after === undefined) delete out.stickyAfter[route.sticky.scope];
-      else out.stickyAfter[route.sticky.scope] = after;
-    }
-    if (route.reply) {
-      out.reply = { status: route.reply.status, text: renderReplyText(ctx, route.reply) };
-      return out;
-    }
-    ctx.upstream = out.upstream = route.upstream;
-    out.profileNotes = ctx.profileNotes;
-    await runRequestStages(ctx, route.requestStages);
-    if (route.upstream) await runUpstreamStages(ctx);
-    out.upstream = ctx.upstream;
-    out.reroutedFrom = ctx.reroutedFrom;
-    if (ctx.localReply) out.reply = { status: ctx.localReply.status, text: JSON.stringify(ctx.localReply.json) };
-    if (ctx.upstream) out.betas = outgoingBetas(input.headers, ctx.upstream);
-    out.changed = ctx.changed;
-    out.outgoingBody = ctx.changed ? ctx.body : out.inputBody;
-    out.model = typeof out.outgoingBody?.model === 'string' ? out.outgoingBody.model : undefined;
-    out.lastUserText = wordsIn(out.outgoingBody);
-    const protocol = ctx.upstream?.protocol;
-    if (protocol && !ctx.localReply) {
-      const t = translateFor(ctx, ctx.upstream!, protocol);
-      out.protocol = { name: protocol.name, target: protocolTarget(ctx.upstream!, protocol), body: t.body, notes: t.notes };
-    }
-  } catch (err) {
-    out.error = asGatewayError(err);
+    const run = await runRequest({ plan, services }, io, { id: 'req_explain', traces, session: input.session, beforeSticky: (ctx) => seedSticky(ctx, input.sticky) });
+    return simulationOf(run, record, traces, inputBody);
   } finally {
     await services.store.close();
   }
-  return out;
+}
+
+/** The sticky state after the request: the route's action applied, when the request got that far. */
+function stickyAfter(ctx: RequestContext | undefined, failed: boolean): Partial<Record<StickyScope, string>> {
+  const after = { ...ctx?.sticky };
+  const action = ctx?.route?.sticky;
+  if (!action || failed) return after;
+  if (action.op === 'set' && action.value !== undefined) after[action.scope] = action.value;
+  else delete after[action.scope];
+  return after;
+}
+
+/** Reads the simulation off the finished request and the dry run's record. */
+function simulationOf(run: RequestResult, record: DryRunRecord, traces: RouteTrace[], inputBody: MessagesBody | undefined): Simulation {
+  const ctx = run.ctx;
+  const sent = record.attempts.at(-1);
+  const outgoingBody = sent?.body ?? (ctx && !ctx.route?.reply ? (ctx.changed ? ctx.body : inputBody) : undefined);
+  const route = ctx?.route;
+  return {
+    traces, session: ctx?.session, route, upstream: route?.reply ? undefined : ctx?.upstream,
+    stickyBefore: { ...ctx?.sticky }, stickyAfter: stickyAfter(ctx, run.failure !== undefined), reply: record.reply, error: run.failure,
+    inputBody, outgoingBody, changed: sent?.changed ?? ctx?.changed ?? false,
+    model: typeof outgoingBody?.model === 'string' ? outgoingBody.model : undefined, lastUserText: wordsIn(outgoingBody),
+    profileNotes: ctx?.profileNotes ?? [], reroutedFrom: ctx?.reroutedFrom, betas: sent?.betas,
+    protocol: sent?.protocol, client: ctx?.client, overBudgetFrom: ctx?.team?.overBudgetFrom, attempts: record.attempts,
+    requestStages: route && !route.reply ? requestStagesOf(route, ctx?.upstream).map((s) => s.name) : [],
+    responseStages: record.responseStages ?? [],
+  };
 }
 
 /** The user's words in a body, as an upstream would read them. */
 function wordsIn(body: MessagesBody | undefined): string | undefined {
   const at = body ? userTextOf(body.messages) : undefined;
   return at && wordsOf(at);
-}
-
-/** The anthropic-beta header an upstream gets: unchanged, or filtered by its profile. */
-function outgoingBetas(headers: IncomingHttpHeaders, upstream: CompiledUpstream): string | undefined {
-  const given = headers['anthropic-beta'];
-  if (upstream.profile) return filterBetas(given, upstream.profile.profile.betas).value;
-  return Array.isArray(given) ? given.join(',') : given;
 }

@@ -70,3 +70,31 @@ export function cacheCostOf(usage: Usage, price: Price): { read: number; write: 
     write: (t.cache_write_5m * price.cache_write_5m + t.cache_write_1h * price.cache_write_1h) / 1e6,
   };
 }
+
+/** A request's cost, computed once (see `requestCost`) and reused by metrics, budgets and the log line. */
+export interface RequestCost {
+  /** USD at the served model's price; 0 when it has none. */
+  readonly costUsd: number;
+  /** max(0, cost at the requested model's price − costUsd) when the models differ and both are priced; else undefined. */
+  readonly savingsUsd: number | undefined;
+  /** False when the served model has no price (its cost counts as 0). */
+  readonly priced: boolean;
+  /** The parts of costUsd paid for cache reads and cache writes. */
+  readonly cache: { readonly read: number; readonly write: number };
+}
+
+/** Minimal price lookup (a compiled PriceTable). */
+export interface PriceLookup {
+  lookup(model: string): Price | undefined;
+}
+
+/** The cost of a request served by `model` when the client asked for `requested`, at `prices`. Pure. */
+export function requestCost(usage: Usage, model: string, requested: string | undefined, prices: PriceLookup): RequestCost {
+  const price = prices.lookup(model);
+  if (!price) return { costUsd: 0, savingsUsd: undefined, priced: false, cache: { read: 0, write: 0 } };
+  const costUsd = costOf(usage, price);
+  const cache = cacheCostOf(usage, price);
+  if (!requested || requested === 'unknown' || requested.toLowerCase() === model.toLowerCase()) return { costUsd, savingsUsd: undefined, priced: true, cache };
+  const requestedPrice = prices.lookup(requested);
+  return { costUsd, savingsUsd: requestedPrice ? Math.max(0, costOf(usage, requestedPrice) - costUsd) : undefined, priced: true, cache };
+}

@@ -2,6 +2,7 @@
  * The contract between the request path and metrics: request code reports facts to a MetricsRecorder and
  * never touches prom-client instruments directly.
  */
+import type { RequestCost } from './cost.js';
 
 /** Token usage as Anthropic reports it (MiniMax uses the same shape). All counts are non-negative integers. */
 export interface Usage {
@@ -35,6 +36,8 @@ export interface RequestRecord {
   overheadSeconds?: number;
   /** Usage seen in the response (stream or JSON), when any. */
   usage?: Usage;
+  /** The request's cost at the prices of the plan it ran on; computed from the recorder's prices when absent. */
+  cost?: RequestCost;
 }
 
 /** Kinds of upstream failure counted in mmexec_upstream_errors_total (each is zero from start, per upstream). */
@@ -71,6 +74,8 @@ export interface MetricsRecorder {
   declareKnown(known: KnownLabels): void;
   /** A JSONata evaluation stopped by a limit (timeout, depth, sequence, memory, busy or crash). */
   jsonataAborted(reason: string): void;
+  /** A pipeline stage threw (its response ended with an error). */
+  stageFailed(stage: string): void;
 }
 
 /** A recorder that records nothing (tools such as `mmexec explain`). */
@@ -83,4 +88,5 @@ export const NULL_RECORDER: MetricsRecorder = {
   stateError: () => {},
   declareKnown: () => {},
   jsonataAborted: () => {},
+  stageFailed: () => {},
 };

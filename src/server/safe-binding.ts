@@ -1,4 +1,7 @@
-/** Refuses to serve an open gateway on a network address: a non-loopback listener needs client keys. */
+/**
+ * Where a plan may listen: an open gateway refuses a network address (a non-loopback listener needs client
+ * keys), and no upstream may point back at the gateway itself.
+ */
 import { isIP } from 'node:net';
 import type { Plan } from '../plan/types.js';
 
@@ -22,4 +25,15 @@ export function unsafeBinding(plan: Plan, host: string): string | undefined {
     'and have each developer send it with ANTHROPIC_CUSTOM_HEADERS="x-mmexec-key: <key>"; ' +
     'or listen on 127.0.0.1, or set server.allow_unauthenticated: true if the network is trusted.'
   );
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0', '[::]']);
+
+/** Name of an upstream whose URL is this gateway's own address, if any. */
+export function selfLoop(plan: Plan, port: number): string | undefined {
+  for (const u of plan.upstreams.values()) {
+    const uPort = Number(u.url.port || (u.url.protocol === 'https:' ? 443 : 80));
+    if (uPort === port && (LOCAL_HOSTS.has(u.url.hostname) || u.url.hostname === plan.server.host)) return u.name;
+  }
+  return undefined;
 }

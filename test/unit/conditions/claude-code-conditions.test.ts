@@ -17,7 +17,7 @@ import { compilePlan } from '../../../src/plan/compile.js';
 import type { Plan } from '../../../src/plan/types.js';
 import { formatExplain } from '../../../src/explain/format-explain.js';
 import { simulate, type SimulationInput } from '../../../src/explain/simulate.js';
-import { parseBody } from '../../../src/server/parse-body.js';
+import { parseBody } from '../../../src/pipeline/parse-body.js';
 
 interface Captured {
   name: string;

@@ -1,9 +1,12 @@
-/** After a request: one log line and one metrics record. Off the byte path: runs once the answer is sent. */
+/**
+ * The record step: one log line and one metrics record per request, with its cost computed once (at the
+ * prices of the plan the request ran on) and kept on the context for the budgets. Runs once the answer is sent.
+ */
 import type { GatewayError } from '../errors.js';
-import { noteRequest } from '../ledger/note-request.js';
-import type { RequestContext } from '../pipeline/context.js';
+import type { FinishedRequest } from '../ledger/note-request.js';
+import { requestCost } from '../metrics/cost.js';
 import type { StreamOutcome } from '../upstream/response-pipe.js';
-import type { Gateway } from './gateway.js';
+import type { RequestContext, Services } from './context.js';
 
 /** What is known about a request even when it failed before a context existed. */
 export interface RequestSummary {
@@ -18,15 +21,16 @@ export interface RequestSummary {
 
 const ms = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b !== undefined ? Math.round((b - a) * 100) / 100 : undefined);
 
-/** Logs the request, reports it to the metrics recorder and hands it to the session ledger. */
-export function recordRequest(gw: Gateway, ctx: RequestContext | undefined, s: RequestSummary): void {
+/** Logs the request and reports it to the metrics recorder; returns what the session ledger keeps of it. */
+export function recordRequest(services: Services, ctx: RequestContext | undefined, s: RequestSummary): FinishedRequest {
   const end = performance.now();
   const usage = ctx?.usage.usage();
   const upstream = ctx?.route?.reply ? 'local' : ctx?.upstream?.name ?? 'none';
   const model = ctx?.usage.model() ?? ctx?.upstreamModel ?? 'unknown';
   const t = ctx?.timings;
+  const cost = ctx && usage ? (ctx.cost = requestCost(usage, model, ctx.requestedModel, ctx.plan.prices)) : undefined;
   const route = ctx?.route?.name ?? 'none';
-  const { costUsd, savingsUsd } = gw.services.recorder.requestFinished({
+  const { costUsd, savingsUsd } = services.recorder.requestFinished({
     route,
     upstream,
     model,
@@ -35,13 +39,12 @@ export function recordRequest(gw: Gateway, ctx: RequestContext | undefined, s: R
     status: s.status,
     durationSeconds: (end - s.start) / 1000,
     ttfbSeconds: t?.firstByte !== undefined ? (t.firstByte - s.start) / 1000 : undefined,
-    overheadSeconds: t?.upstreamSend !== undefined ? (t.upstreamSend - t.bodyEnd) / 1000 : undefined,
+    overheadSeconds: t?.overheadMs !== undefined ? t.overheadMs / 1000 : undefined,
     usage,
+    cost,
   });
-  const broken = s.outcome === 'broken' || s.outcome === 'idle';
-  noteRequest(gw, ctx, { id: s.id, status: s.status, broken, error: s.error, route, upstream, model, usage, durationMs: end - s.start, costUsd, savingsUsd });
-  const level = s.status >= 500 || broken ? 'warn' : 'info';
-  gw.log.log(level, `${s.method} ${s.url.split('?', 1)[0]} ${s.status}`, {
+  const level = s.status >= 500 || s.outcome === 'broken' || s.outcome === 'idle' || s.outcome === 'stage_failed' ? 'warn' : 'info';
+  services.log.log(level, `${s.method} ${s.url.split('?', 1)[0]} ${s.status}`, {
     request_id: s.id,
     route: ctx?.route?.name,
     upstream,
@@ -57,7 +60,9 @@ export function recordRequest(gw: Gateway, ctx: RequestContext | undefined, s: R
     output_tokens: usage?.output_tokens,
     cache_read_tokens: usage?.cache_read_input_tokens,
     cache_write_tokens: usage?.cache_creation_input_tokens,
-    cost_usd: usage ? Number(costUsd.toFixed(6)) : undefined,
+    cost_usd: cost ? Number(cost.costUsd.toFixed(6)) : undefined,
     thinking_converted: ctx?.thinkingConverted || undefined,
   });
+  const broken = s.outcome === 'broken' || s.outcome === 'idle' || s.outcome === 'stage_failed';
+  return { id: s.id, status: s.status, broken, error: s.error, route, upstream, model, usage, durationMs: end - s.start, costUsd, savingsUsd };
 }
