@@ -43,6 +43,14 @@ export function recordRequest(services: Services, ctx: RequestContext | undefine
     usage,
     cost,
   });
+  logRequest(services, ctx, s, { upstream, model, end, cost: cost?.costUsd });
+}
+
+/** The request's one log line. */
+function logRequest(services: Services, ctx: RequestContext | undefined, s: RequestSummary, f: { upstream: string; model: string; end: number; cost: number | undefined }): void {
+  const { upstream, model, end } = f;
+  const t = ctx?.timings;
+  const usage = ctx?.usage.usage();
   const level = s.status >= 500 || s.outcome === 'broken' || s.outcome === 'idle' || s.outcome === 'stage_failed' ? 'warn' : 'info';
   services.log.log(level, `${s.method} ${s.url.split('?', 1)[0]} ${s.status}`, {
     request_id: s.id,
@@ -60,7 +68,7 @@ export function recordRequest(services: Services, ctx: RequestContext | undefine
     output_tokens: usage?.output_tokens,
     cache_read_tokens: usage?.cache_read_input_tokens,
     cache_write_tokens: usage?.cache_creation_input_tokens,
-    cost_usd: cost ? Number(cost.costUsd.toFixed(6)) : undefined,
+    cost_usd: f.cost !== undefined ? Number(f.cost.toFixed(6)) : undefined,
     thinking_converted: ctx?.thinkingConverted || undefined,
   });
   const broken = s.outcome === 'broken' || s.outcome === 'idle' || s.outcome === 'stage_failed';
