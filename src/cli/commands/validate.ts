@@ -2,14 +2,31 @@
 import { loadConfig } from '../../config/load.js';
 import { ConfigError, formatIssue } from '../../errors.js';
 import { compilePlan } from '../../plan/compile.js';
+import type { Plan } from '../../plan/types.js';
+import { checkPlan } from '../../server/runtime.js';
 import { CONFIG_OPTION, type Command, type CommandArgs } from '../command.js';
 import { resolveConfigPath } from '../config-path.js';
 import { localUrl } from '../gateway-url.js';
+
+/** Why `serve` would refuse this plan where it listens (an open network listener, a self-loop), if it would. */
+function listenProblem(plan: Plan): string | undefined {
+  try {
+    checkPlan(plan, { host: plan.server.host, port: plan.server.port || undefined });
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
 
 function run(args: CommandArgs): number {
   const path = resolveConfigPath(args.string('config'));
   try {
     const { plan, warnings } = compilePlan(loadConfig(path));
+    const refused = listenProblem(plan);
+    if (refused) {
+      process.stderr.write(`${path}: ${refused}\n`);
+      return 1;
+    }
     for (const u of plan.upstreams.values()) u.agent.destroy();
     for (const w of warnings) process.stderr.write(`warning: ${formatIssue(w)}\n`);
     if (args.flag('print-url')) process.stdout.write(`${localUrl(plan.server.host, plan.server.port)}\n`);
@@ -29,7 +46,9 @@ export const validateCommand: Command = {
   summary: 'check a rule file and list every error',
   description:
     'Loads and compiles the rule file and every file it includes, as serve does (after reading .env), and\n' +
-    'lists every error with its file:line:column. Warnings (e.g. a key variable not set) go to stderr.',
+    'lists every error with its file:line:column, and refuses what serve would refuse where it listens (a\n' +
+    'network address without client keys, an upstream pointing back at the gateway). Warnings (e.g. a key\n' +
+    'variable not set) go to stderr.',
   exitCodes: '0 valid, 1 errors found (each listed), 2 wrong usage.',
   options: {
     config: CONFIG_OPTION,
