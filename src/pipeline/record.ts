@@ -44,6 +44,8 @@ export function recordRequest(services: Services, ctx: RequestContext | undefine
     cost,
   });
   logRequest(services, ctx, s, { upstream, model, end, cost: cost?.costUsd });
+  const broken = s.outcome === 'broken' || s.outcome === 'idle' || s.outcome === 'stage_failed';
+  return { id: s.id, status: s.status, broken, error: s.error, route, upstream, model, usage, durationMs: end - s.start, costUsd, savingsUsd };
 }
 
 /** The request's one log line. */
@@ -71,6 +73,4 @@ function logRequest(services: Services, ctx: RequestContext | undefined, s: Requ
     cost_usd: f.cost !== undefined ? Number(f.cost.toFixed(6)) : undefined,
     thinking_converted: ctx?.thinkingConverted || undefined,
   });
-  const broken = s.outcome === 'broken' || s.outcome === 'idle' || s.outcome === 'stage_failed';
-  return { id: s.id, status: s.status, broken, error: s.error, route, upstream, model, usage, durationMs: end - s.start, costUsd, savingsUsd };
 }
