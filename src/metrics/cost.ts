@@ -2,7 +2,7 @@
  * Pure cost arithmetic: usage × price, with cache writes split by TTL.
  */
 import type { Price } from './prices.js';
-import type { Usage } from './types.js';
+import type { RequestCost, Usage } from './types.js';
 
 /** Token counts by price class; the five classes are disjoint and together make up all billed tokens. */
 export interface TokensByType {
@@ -69,18 +69,6 @@ export function cacheCostOf(usage: Usage, price: Price): { read: number; write: 
     read: (t.cache_read * price.cache_read) / 1e6,
     write: (t.cache_write_5m * price.cache_write_5m + t.cache_write_1h * price.cache_write_1h) / 1e6,
   };
-}
-
-/** A request's cost, computed once (see `requestCost`) and reused by metrics, budgets and the log line. */
-export interface RequestCost {
-  /** USD at the served model's price; 0 when it has none. */
-  readonly costUsd: number;
-  /** max(0, cost at the requested model's price − costUsd) when the models differ and both are priced; else undefined. */
-  readonly savingsUsd: number | undefined;
-  /** False when the served model has no price (its cost counts as 0). */
-  readonly priced: boolean;
-  /** The parts of costUsd paid for cache reads and cache writes. */
-  readonly cache: { readonly read: number; readonly write: number };
 }
 
 /** Minimal price lookup (a compiled PriceTable). */

@@ -2,7 +2,18 @@
  * The contract between the request path and metrics: request code reports facts to a MetricsRecorder and
  * never touches prom-client instruments directly.
  */
-import type { RequestCost } from './cost.js';
+
+/** A request's cost, computed once (see `requestCost`) and reused by metrics, budgets and the log line. */
+export interface RequestCost {
+  /** USD at the served model's price; 0 when it has none. */
+  readonly costUsd: number;
+  /** max(0, cost at the requested model's price − costUsd) when the models differ and both are priced; else undefined. */
+  readonly savingsUsd: number | undefined;
+  /** False when the served model has no price (its cost counts as 0). */
+  readonly priced: boolean;
+  /** The parts of costUsd paid for cache reads and cache writes. */
+  readonly cache: { readonly read: number; readonly write: number };
+}
 
 /** Token usage as Anthropic reports it (MiniMax uses the same shape). All counts are non-negative integers. */
 export interface Usage {

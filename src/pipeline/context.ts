@@ -12,7 +12,7 @@ import type { ThinkingStore } from '../thinking/thinking-store.js';
 import type { RequestBody } from '../body/request-body.js';
 import type { MessagesBody } from './messages.js';
 import type { AnthropicErrorType } from '../errors.js';
-import type { RequestCost } from '../metrics/cost.js';
+import type { RequestCost } from '../metrics/types.js';
 import { locateUserText, type TextLocation } from './user-text.js';
 
 /** Long-lived services a request may use. */

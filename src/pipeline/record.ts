@@ -3,8 +3,8 @@
  * prices of the plan the request ran on) and kept on the context for the budgets. Runs once the answer is sent.
  */
 import type { GatewayError } from '../errors.js';
-import type { FinishedRequest } from '../ledger/note-request.js';
 import { requestCost } from '../metrics/cost.js';
+import type { Usage } from '../metrics/types.js';
 import type { StreamOutcome } from '../upstream/response-pipe.js';
 import type { RequestContext, Services } from './context.js';
 
@@ -17,6 +17,22 @@ export interface RequestSummary {
   status: number;
   outcome: StreamOutcome | 'error';
   error?: GatewayError;
+}
+
+/** What recordRequest already knows about the request. */
+export interface FinishedRequest {
+  id: string;
+  status: number;
+  /** The stream broke or went idle after its head was sent. */
+  broken: boolean;
+  error: GatewayError | undefined;
+  route: string;
+  upstream: string;
+  model: string;
+  usage: Usage | undefined;
+  durationMs: number;
+  costUsd: number;
+  savingsUsd: number;
 }
 
 const ms = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b !== undefined ? Math.round((b - a) * 100) / 100 : undefined);

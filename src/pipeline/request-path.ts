@@ -6,7 +6,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { debugRequest } from '../debug/debug-request.js';
 import { asGatewayError, GatewayError } from '../errors.js';
-import type { FinishedRequest } from '../ledger/note-request.js';
 import { declaredOnly, wantsModelList } from '../models/model-list.js';
 import type { CompiledReply, Plan } from '../plan/types.js';
 import { findSession } from '../state/session-key.js';
@@ -18,7 +17,7 @@ import { RequestContext, type Services } from './context.js';
 import { forwardWithFallback } from './fallback.js';
 import type { Forwarder } from './forwarder.js';
 import { parseBody } from './parse-body.js';
-import { recordRequest } from './record.js';
+import { recordRequest, type FinishedRequest } from './record.js';
 import { nextRequestId } from './request-id.js';
 import { runEnd, runRequestStages, runUpstreamStages } from './run-stages.js';
 import { selectRoute, type RouteTrace } from './select-route.js';
