@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestClassName } from '../config/types.js';
-import type { RequestContext } from '../pipeline/context.js';
+import { RequestSlot, type RequestContext } from '../pipeline/context.js';
 import { metadataUserId } from '../state/session-key.js';
 
 /** Request classes Claude Code names in `x-claude-code-request-class` (2.1.332). */
@@ -135,11 +135,9 @@ export class ClaudeCodeSignals {
   }
 }
 
-const perRequest = new WeakMap<RequestContext, ClaudeCodeSignals>();
+const SIGNALS = new RequestSlot('claude-code-signals', (ctx) => new ClaudeCodeSignals(ctx));
 
 /** The signals of a request, created on first use and kept for the request's other routes. */
 export function claudeCodeSignals(ctx: RequestContext): ClaudeCodeSignals {
-  let s = perRequest.get(ctx);
-  if (!s) perRequest.set(ctx, (s = new ClaudeCodeSignals(ctx)));
-  return s;
+  return ctx.slot(SIGNALS);
 }

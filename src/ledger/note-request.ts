@@ -2,25 +2,9 @@
 import { tokensByType } from '../metrics/cost.js';
 import type { Usage } from '../metrics/types.js';
 import type { RequestContext } from '../pipeline/context.js';
-import type { GatewayError } from '../errors.js';
+import type { FinishedRequest } from '../pipeline/record.js';
 import type { Gateway } from '../server/gateway.js';
 import type { LedgerEntry } from './ledger-entry.js';
-
-/** What recordRequest already knows about the request. */
-export interface FinishedRequest {
-  id: string;
-  status: number;
-  /** The stream broke or went idle after its head was sent. */
-  broken: boolean;
-  error: GatewayError | undefined;
-  route: string;
-  upstream: string;
-  model: string;
-  usage: Usage | undefined;
-  durationMs: number;
-  costUsd: number;
-  savingsUsd: number;
-}
 
 const ZERO: Usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
 

@@ -2,7 +2,7 @@
  * Pure cost arithmetic: usage × price, with cache writes split by TTL.
  */
 import type { Price } from './prices.js';
-import type { Usage } from './types.js';
+import type { RequestCost, Usage } from './types.js';
 
 /** Token counts by price class; the five classes are disjoint and together make up all billed tokens. */
 export interface TokensByType {
@@ -69,4 +69,20 @@ export function cacheCostOf(usage: Usage, price: Price): { read: number; write: 
     read: (t.cache_read * price.cache_read) / 1e6,
     write: (t.cache_write_5m * price.cache_write_5m + t.cache_write_1h * price.cache_write_1h) / 1e6,
   };
+}
+
+/** Minimal price lookup (a compiled PriceTable). */
+export interface PriceLookup {
+  lookup(model: string): Price | undefined;
+}
+
+/** The cost of a request served by `model` when the client asked for `requested`, at `prices`. Pure. */
+export function requestCost(usage: Usage, model: string, requested: string | undefined, prices: PriceLookup): RequestCost {
+  const price = prices.lookup(model);
+  if (!price) return { costUsd: 0, savingsUsd: undefined, priced: false, cache: { read: 0, write: 0 } };
+  const costUsd = costOf(usage, price);
+  const cache = cacheCostOf(usage, price);
+  if (!requested || requested === 'unknown' || requested.toLowerCase() === model.toLowerCase()) return { costUsd, savingsUsd: undefined, priced: true, cache };
+  const requestedPrice = prices.lookup(requested);
+  return { costUsd, savingsUsd: requestedPrice ? Math.max(0, costOf(usage, requestedPrice) - costUsd) : undefined, priced: true, cache };
 }

@@ -31,6 +31,7 @@ export interface Instruments {
   configReloads: Counter<string>;
   stateErrors: Counter<string>;
   jsonataAborted: Counter<string>;
+  stageErrors: Counter<string>;
   buildInfo: Gauge<string>;
 }
 
@@ -102,6 +103,7 @@ export function createInstruments(registry: Registry, clientLabel: boolean): Ins
     configReloads: counter('mmexec_config_reloads_total', 'Config reloads, by result.', ['result']),
     stateErrors: counter('mmexec_state_errors_total', 'Session state store failures, by operation.', ['operation']),
     jsonataAborted: counter('mmexec_jsonata_aborted_total', 'JSONata evaluations stopped by a limit (their requests failed), by reason.', ['reason']),
+    stageErrors: counter('mmexec_stage_errors_total', 'Pipeline stages that threw (their responses ended with an error), by stage.', ['stage']),
     buildInfo,
   };
 }

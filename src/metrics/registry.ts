@@ -3,7 +3,7 @@
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { registerBudgetGauge, type BudgetSource } from './budget-gauge.js';
-import { TOKEN_TYPES, cacheCostOf, costOf, tokensByType } from './cost.js';
+import { TOKEN_TYPES, requestCost, tokensByType } from './cost.js';
 import { createInstruments, type Instruments } from './instruments.js';
 import { LabelLimiter, sanitizeLabel } from './labels.js';
 import type { PriceTable } from './prices.js';
@@ -29,10 +29,18 @@ export interface MetricsOptions {
   budgetRemaining?: BudgetSource;
 }
 
+/** What a recorder takes from a plan: rebuilt with it on every reload. */
+export type PlanMetricsOptions = Pick<MetricsOptions, 'prices' | 'clientLabel'>;
+
 /** A registry to serve on /metrics and the recorder that feeds it. */
 export interface Metrics {
   registry: Registry;
   recorder: MetricsRecorder;
+  /**
+   * A recorder for a new plan, on the same registry. The instruments are kept unless the client label comes
+   * or goes, which re-creates them (their series restart from zero, as after a restart).
+   */
+  recorderFor(plan: PlanMetricsOptions): MetricsRecorder;
 }
 
 const DEFAULT_MAX_MODELS = 100;
@@ -53,10 +61,20 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     // prom-client names these gauges with a `_total` suffix, which promtool's linter rejects.
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
   }
-  const m = createInstruments(registry, opts.clientLabel === true);
+  let clientLabel = opts.clientLabel === true;
+  let m = createInstruments(registry, clientLabel);
   registerBudgetGauge(registry, opts.budgetRemaining ?? (async () => []));
   m.buildInfo.set({ version: sanitizeLabel(opts.version) }, 1);
-  return { registry, recorder: new PromRecorder(m, opts) };
+  const recorderFor = (plan: PlanMetricsOptions): MetricsRecorder => {
+    if ((plan.clientLabel === true) !== clientLabel) {
+      clientLabel = plan.clientLabel === true;
+      for (const metric of Object.values(m)) registry.removeSingleMetric((metric as { name: string }).name);
+      m = createInstruments(registry, clientLabel);
+      m.buildInfo.set({ version: sanitizeLabel(opts.version) }, 1);
+    }
+    return new PromRecorder(m, { ...opts, ...plan });
+  };
+  return { registry, recorder: new PromRecorder(m, opts), recorderFor };
 }
 
 /** Renders the registry in the Prometheus text format, with the content type to send it with. */
@@ -103,25 +121,16 @@ class PromRecorder implements MetricsRecorder {
       for (const type of TOKEN_TYPES) {
         if (tokens[type] > 0) this.m.tokens.inc({ upstream, model, type, ...client }, tokens[type]);
       }
-      const price = this.opts.prices.lookup(r.model);
-      if (!price) this.unpriced(r.model, model);
-      const costUsd = price ? costOf(r.usage, price) : 0;
-      this.m.cost.inc({ upstream, model, ...client }, costUsd);
-      if (price) {
-        const cache = cacheCostOf(r.usage, price);
-        if (cache.read > 0) this.m.cacheCost.inc({ upstream, operation: 'read' }, cache.read);
-        if (cache.write > 0) this.m.cacheCost.inc({ upstream, operation: 'write' }, cache.write);
+      const cost = r.cost ?? requestCost(r.usage, r.model, r.requestedModel, this.opts.prices);
+      if (!cost.priced) this.unpriced(r.model, model);
+      this.m.cost.inc({ upstream, model, ...client }, cost.costUsd);
+      if (cost.cache.read > 0) this.m.cacheCost.inc({ upstream, operation: 'read' }, cost.cache.read);
+      if (cost.cache.write > 0) this.m.cacheCost.inc({ upstream, operation: 'write' }, cost.cache.write);
+      if (cost.savingsUsd !== undefined) {
+        this.m.savings.inc({ upstream, model, requested_model: this.models.get(r.requestedModel), ...client }, cost.savingsUsd);
       }
-
-      let savingsUsd = 0;
-      const requested = r.requestedModel;
-      if (price && requested && requested !== 'unknown' && requested.toLowerCase() !== r.model.toLowerCase()) {
-        const requestedPrice = this.opts.prices.lookup(requested);
-        if (requestedPrice) {
-          savingsUsd = Math.max(0, costOf(r.usage, requestedPrice) - costUsd);
-          this.m.savings.inc({ upstream, model, requested_model: this.models.get(requested), ...client }, savingsUsd);
-        }
-      }
+      const { costUsd } = cost;
+      const savingsUsd = cost.savingsUsd ?? 0;
       return { costUsd, savingsUsd };
     } catch (err) {
       this.failed('requestFinished', err);
@@ -170,6 +179,10 @@ class PromRecorder implements MetricsRecorder {
         for (const to of states) if (from !== to) this.m.routeSwitches.inc({ from: this.upstreams.get(from), to: this.upstreams.get(to) }, 0);
       }
     });
+  }
+
+  stageFailed(stage: string): void {
+    this.guard('stageFailed', () => this.m.stageErrors.inc({ stage: sanitizeLabel(stage) }));
   }
 
   jsonataAborted(reason: string): void {

@@ -3,6 +3,18 @@
  * never touches prom-client instruments directly.
  */
 
+/** A request's cost, computed once (see `requestCost`) and reused by metrics, budgets and the log line. */
+export interface RequestCost {
+  /** USD at the served model's price; 0 when it has none. */
+  readonly costUsd: number;
+  /** max(0, cost at the requested model's price − costUsd) when the models differ and both are priced; else undefined. */
+  readonly savingsUsd: number | undefined;
+  /** False when the served model has no price (its cost counts as 0). */
+  readonly priced: boolean;
+  /** The parts of costUsd paid for cache reads and cache writes. */
+  readonly cache: { readonly read: number; readonly write: number };
+}
+
 /** Token usage as Anthropic reports it (MiniMax uses the same shape). All counts are non-negative integers. */
 export interface Usage {
   input_tokens: number;
@@ -35,6 +47,8 @@ export interface RequestRecord {
   overheadSeconds?: number;
   /** Usage seen in the response (stream or JSON), when any. */
   usage?: Usage;
+  /** The request's cost at the prices of the plan it ran on; computed from the recorder's prices when absent. */
+  cost?: RequestCost;
 }
 
 /** Kinds of upstream failure counted in mmexec_upstream_errors_total (each is zero from start, per upstream). */
@@ -71,6 +85,8 @@ export interface MetricsRecorder {
   declareKnown(known: KnownLabels): void;
   /** A JSONata evaluation stopped by a limit (timeout, depth, sequence, memory, busy or crash). */
   jsonataAborted(reason: string): void;
+  /** A pipeline stage threw (its response ended with an error). */
+  stageFailed(stage: string): void;
 }
 
 /** A recorder that records nothing (tools such as `mmexec explain`). */
@@ -83,4 +99,5 @@ export const NULL_RECORDER: MetricsRecorder = {
   stateError: () => {},
   declareKnown: () => {},
   jsonataAborted: () => {},
+  stageFailed: () => {},
 };

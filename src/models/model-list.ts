@@ -3,12 +3,8 @@
  * answered with the declared models merged in. When the upstream's list fails (unreachable, timeout, a
  * non-2xx status, a body that is not a model list), the declared models alone are answered with 200.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError } from '../errors.js';
 import type { RequestContext } from '../pipeline/context.js';
-import type { Stage } from '../pipeline/stage.js';
-import { forward } from '../upstream/forward.js';
-import type { StreamOutcome } from '../upstream/response-pipe.js';
+import type { ResponseStage } from '../pipeline/stage.js';
 import type { ModelObject } from './declared-models.js';
 
 /** Anthropic's list format. */
@@ -49,13 +45,14 @@ export function declaredList(declared: readonly ModelObject[]): ModelList {
   return mergeModelLists(declared, { data: [] })!;
 }
 
-function declaredOnly(ctx: RequestContext, why: string): Buffer {
+/** The declared models alone as the answer's bytes, when the upstream's list failed (logged with `why`). */
+export function declaredOnly(ctx: RequestContext, why: string): Buffer {
   ctx.log.warn('model list: the upstream list failed, answering the declared models', { upstream: ctx.upstream?.name, reason: why });
   return Buffer.from(JSON.stringify(declaredList(ctx.plan.models)));
 }
 
 /** Rewrites the upstream's buffered answer into the merged list (always 200 JSON). */
-const MERGE_STAGE: Stage = {
+export const modelListStage: ResponseStage = {
   name: 'model-list',
   onBody(ctx, body) {
     const merged = body.status < 300 ? mergeModelLists(ctx.plan.models, body.json) : undefined;
@@ -67,17 +64,3 @@ const MERGE_STAGE: Stage = {
     if (!String(head.headers['content-type'] ?? '').includes('event-stream')) head.headers['content-type'] = 'application/json';
   },
 };
-
-/** Forwards a model list request and answers the merged list; never answers an error of its own making. */
-export async function forwardModelList(ctx: RequestContext, req: IncomingMessage, res: ServerResponse): Promise<StreamOutcome> {
-  ctx.responseTail = MERGE_STAGE;
-  try {
-    return await forward(ctx, req, res);
-  } catch (err) {
-    if (!(err instanceof GatewayError) || res.headersSent || res.destroyed) throw err;
-    const raw = declaredOnly(ctx, err.message);
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': raw.length, 'request-id': ctx.id });
-    res.end(raw);
-    return 'complete';
-  }
-}

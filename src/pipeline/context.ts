@@ -11,8 +11,9 @@ import type { TeamRequest } from '../team/team-request.js';
 import type { ThinkingStore } from '../thinking/thinking-store.js';
 import type { RequestBody } from '../body/request-body.js';
 import type { MessagesBody } from './messages.js';
+import type { GatewayError } from '../errors.js';
+import type { RequestCost } from '../metrics/types.js';
 import { locateUserText, type TextLocation } from './user-text.js';
-import type { Stage } from './stage.js';
 
 /** Long-lived services a request may use. */
 export interface Services {
@@ -40,9 +41,24 @@ export interface TriggerMatch {
 export interface Timings {
   start: number;
   bodyEnd: number;
+  /** When the last attempt was sent upstream. */
   upstreamSend?: number;
+  /** When the answering upstream's response head arrived (cleared when an attempt fails). */
   firstByte?: number;
+  /** The gateway's own time between the body's end and the answering attempt's send, without the time failed attempts waited for their upstream. */
+  overheadMs?: number;
   end?: number;
+}
+
+/**
+ * A typed key for per-request state that a shared stage keeps on the context (stages are created once per
+ * plan, so they hold no per-request fields). Create one per stage module; `ctx.slot(key)` gives its value.
+ */
+export class RequestSlot<T> {
+  constructor(
+    readonly name: string,
+    readonly init: (ctx: RequestContext) => T,
+  ) {}
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -58,8 +74,10 @@ export class RequestContext {
   route: CompiledRoute | undefined;
   upstream: CompiledUpstream | undefined;
   trigger: TriggerMatch | undefined;
-  /** A stage of the gateway's own run after the upstream's and the route's response stages (the model list merge). */
-  responseTail: Stage | undefined;
+  /** Ends the answer being streamed with an Anthropic error event (set while a stream is piped; a drain calls it). */
+  cutStream: ((err: GatewayError) => void) | undefined;
+  /** The request's cost, computed once when it is recorded and reused for metrics, budgets and logs. */
+  cost: RequestCost | undefined;
   /** The model the client asked for. */
   readonly requestedModel: string | undefined;
   readonly usage = new UsageTracker();
@@ -118,6 +136,20 @@ export class RequestContext {
   }
 
   private lastText: TextLocation | undefined | null = null;
+  private readonly slots = new Map<RequestSlot<unknown>, unknown>();
+
+  /** The value of a per-request slot, created on first use. */
+  slot<T>(key: RequestSlot<T>): T {
+    if (this.slots.has(key)) return this.slots.get(key) as T;
+    const value = key.init(this);
+    this.slots.set(key, value);
+    return value;
+  }
+
+  /** The value of a slot if it was created, without creating it. */
+  peekSlot<T>(key: RequestSlot<T>): T | undefined {
+    return this.slots.get(key) as T | undefined;
+  }
 
   /** The user's latest words (see user-text.ts), located once; only the messages read are parsed. */
   lastUserText(): TextLocation | undefined {

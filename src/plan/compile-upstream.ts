@@ -12,6 +12,8 @@ import { profileStage } from '../profiles/shape-stage.js';
 import { thinkingRecorderStage } from '../thinking/recorder-stage.js';
 import { compileTransforms } from '../transforms/registry.js';
 import { setModel } from '../transforms/simple-request.js';
+import type { RequestStage, ResponseStage } from '../pipeline/stage.js';
+import type { Protocol } from '../protocols/types.js';
 import type { CompileContext } from './compile-context.js';
 import type { CompiledUpstream, UpstreamAuth } from './types.js';
 
@@ -41,16 +43,8 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
     cc.warn([...path, 'auth', 'key_env'], `${auth.env} is not set: requests routed to "${name}" will get a ${USER_FIX_STATUS} error naming it until it is`);
   }
   const profile = cfg.profile === undefined ? undefined : compileProfile(cfg.profile, cc, [...path, 'profile']);
-  const requestStages = compileTransforms(cfg.request, 'request', cc, [...path, 'request']);
-  if (cfg.model) requestStages.push(setModel.compile({ model: cfg.model }, cc, [...path, 'model'])!);
-  // The profile shapes the request last, once the model it goes out with is known.
-  if (profile) requestStages.push(profileStage(profile));
-  // What another protocol cannot carry is answered here, after every other request stage.
-  if (protocol.protocol) requestStages.push(boundaryStage(protocol.protocol));
-  const responseStages = compileTransforms(cfg.response, 'response', cc, [...path, 'response']);
-  if (profile && profile.profile.errors.length > 0) responseStages.unshift(errorMapStage(profile.profile.errors, errorTarget(name, cfg, profile)));
   const provider = cfg.provider ?? (profile?.profile.firstParty ? 'anthropic' : 'other');
-  if (provider !== 'anthropic') responseStages.unshift(thinkingRecorderStage);
+  const { requestStages, responseStages } = upstreamStages(name, cfg, cc, { profile, protocol: protocol.protocol, provider });
   const t = { ...DEFAULT_TIMEOUTS, ...cfg.timeouts };
   const limits = { ...DEFAULT_LIMITS, ...cfg.limits };
   const agentOptions = { keepAlive: true, keepAliveMsecs: 15_000, maxFreeSockets: 64, scheduling: 'lifo' as const };
@@ -72,6 +66,22 @@ export function compileUpstream(name: string, cfg: UpstreamConfig, cc: CompileCo
     responseStages,
     agent: url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions),
   };
+}
+
+/** An upstream's stages: its transforms, and those its model, profile, protocol and provider add. */
+function upstreamStages(name: string, cfg: UpstreamConfig, cc: CompileContext, with_: { profile: CompiledProfile | undefined; protocol: Protocol | undefined; provider: string }): { requestStages: RequestStage[]; responseStages: ResponseStage[] } {
+  const path = ['upstreams', name];
+  const { profile, protocol } = with_;
+  const requestStages = compileTransforms(cfg.request, 'request', cc, [...path, 'request']);
+  if (cfg.model) requestStages.push(setModel.compile({ model: cfg.model }, cc, [...path, 'model'])!);
+  // The profile shapes the request last, once the model it goes out with is known.
+  if (profile) requestStages.push(profileStage(profile));
+  // What another protocol cannot carry is answered here, after every other request stage.
+  if (protocol) requestStages.push(boundaryStage(protocol));
+  const responseStages = compileTransforms(cfg.response, 'response', cc, [...path, 'response']);
+  if (profile && profile.profile.errors.length > 0) responseStages.unshift(errorMapStage(profile.profile.errors, errorTarget(name, cfg, profile)));
+  if (with_.provider !== 'anthropic') responseStages.unshift(thinkingRecorderStage);
+  return { requestStages, responseStages };
 }
 
 /** What the error hints of an upstream's profile may name. */

@@ -25,60 +25,23 @@ export interface CompileResult {
 export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): CompileResult {
   const cc = new CompileContext(loaded);
   const cfg = loaded.config;
-  const upstreams = new Map<string, CompiledUpstream>();
-  for (const [name, u] of Object.entries(cfg.upstreams)) {
-    const compiled = compileUpstream(name, u, cc, env);
-    if (compiled) upstreams.set(name, compiled);
-  }
-  const known = Object.keys(cfg.upstreams);
-  const checkUpstream = (name: string | undefined, path: Array<string | number>): void => {
-    if (name !== undefined && !known.includes(name)) cc.error(path, `unknown upstream "${name}" (known: ${known.join(', ')})`);
-  };
-  for (const [name, u] of Object.entries(cfg.upstreams)) {
-    checkUpstream(u.fallback, ['upstreams', name, 'fallback']);
-    if (u.fallback === name) cc.error(['upstreams', name, 'fallback'], 'an upstream cannot be its own fallback');
-    const onImage = typeof u.profile === 'object' ? u.profile.on_image : undefined;
-    checkUpstream(onImage, ['upstreams', name, 'profile', 'on_image']);
-    if (onImage === name) cc.error(['upstreams', name, 'profile', 'on_image'], 'on_image must name another upstream');
-  }
-  const names = new Map<string, number>();
-  const routes = cfg.routes.map((r, i) => {
-    const seen = names.get(r.name);
-    if (seen !== undefined) cc.error(['routes', i, 'name'], `duplicate route name "${r.name}" (also route ${seen})`);
-    names.set(r.name, i);
-    checkUpstream(r.upstream, ['routes', i, 'upstream']);
-    return compileRoute(r, i, cc, upstreams);
-  });
-  const clients = compileClients(cfg.clients, cc, known);
+  const upstreams = compileUpstreams(cfg, cc, env);
+  const routes = compileRoutes(cfg, cc, upstreams);
+  const clients = compileClients(cfg.clients, cc, Object.keys(cfg.upstreams));
   const listen = compileListen(cfg.server ?? {}, cc);
   const models = compileModels(cfg.models, cc);
   const state = compileState(cfg.state, cc, env, loaded.baseDir);
   cc.runEndChecks();
   if (cc.issues.length > 0) throw new ConfigError(cc.issues);
-
   const scopes = new Set<StickyScope>();
   for (const r of routes) for (const s of r.when.scopes) scopes.add(s);
   // A reply showing {{sticky}} reads its scope even when no condition does.
   for (const r of routes) if (r.reply?.texts.some((t) => STICKY_PLACEHOLDER.test(t))) scopes.add(r.reply.stickyScope);
-  const server = cfg.server ?? {};
   const plan: Plan = {
     digest: loaded.digest,
     files: loaded.files,
-    server: {
-      host: listen.host,
-      port: listen.port,
-      bodyLimit: parseSize(server.body_limit ?? '32mb'),
-      bodyTimeoutMs: parseDuration(server.body_timeout ?? '30s'),
-      allowUnauthenticated: server.allow_unauthenticated ?? false,
-      metricsToken: server.metrics_token || undefined,
-      shutdownGraceMs: parseDuration(server.shutdown_grace ?? '30s'),
-    },
-    sessions: {
-      sources: (cfg.sessions?.sources ?? [{ header: 'x-claude-code-session-id' }, { metadata_user_id: 'session_id' }]).map(
-        (s): SessionSource => (s.header ? { kind: 'header', name: s.header.toLowerCase() } : { kind: 'metadata', key: s.metadata_user_id! }),
-      ),
-      fallback: cfg.sessions?.fallback ?? 'global',
-    },
+    server: planServer(cfg.server ?? {}, listen),
+    sessions: planSessions(cfg),
     state,
     upstreams,
     routes,
@@ -88,6 +51,64 @@ export function compilePlan(loaded: LoadedConfig, env: NodeJS.ProcessEnv = proce
     models,
   };
   return { plan: deepFreeze(plan), warnings: cc.warnings };
+}
+
+/** Records an error at `path` when `name` is set but names no upstream. */
+function checkUpstream(cfg: Config, cc: CompileContext, name: string | undefined, path: Array<string | number>): void {
+  const known = Object.keys(cfg.upstreams);
+  if (name !== undefined && !known.includes(name)) cc.error(path, `unknown upstream "${name}" (known: ${known.join(', ')})`);
+}
+
+/** Every upstream, with its fallback and on_image references checked. */
+function compileUpstreams(cfg: Config, cc: CompileContext, env: NodeJS.ProcessEnv): Map<string, CompiledUpstream> {
+  const upstreams = new Map<string, CompiledUpstream>();
+  for (const [name, u] of Object.entries(cfg.upstreams)) {
+    const compiled = compileUpstream(name, u, cc, env);
+    if (compiled) upstreams.set(name, compiled);
+  }
+  for (const [name, u] of Object.entries(cfg.upstreams)) {
+    checkUpstream(cfg, cc, u.fallback, ['upstreams', name, 'fallback']);
+    if (u.fallback === name) cc.error(['upstreams', name, 'fallback'], 'an upstream cannot be its own fallback');
+    const onImage = typeof u.profile === 'object' ? u.profile.on_image : undefined;
+    checkUpstream(cfg, cc, onImage, ['upstreams', name, 'profile', 'on_image']);
+    if (onImage === name) cc.error(['upstreams', name, 'profile', 'on_image'], 'on_image must name another upstream');
+  }
+  return upstreams;
+}
+
+/** The routes in order, with duplicate names and unknown upstreams reported. */
+function compileRoutes(cfg: Config, cc: CompileContext, upstreams: Map<string, CompiledUpstream>): CompiledRoute[] {
+  const names = new Map<string, number>();
+  return cfg.routes.map((r, i) => {
+    const seen = names.get(r.name);
+    if (seen !== undefined) cc.error(['routes', i, 'name'], `duplicate route name "${r.name}" (also route ${seen})`);
+    names.set(r.name, i);
+    checkUpstream(cfg, cc, r.upstream, ['routes', i, 'upstream']);
+    return compileRoute(r, i, cc, upstreams);
+  });
+}
+
+/** The server settings of the plan, defaults filled in. */
+function planServer(server: NonNullable<Config['server']>, listen: { host: string; port: number }): Plan['server'] {
+  return {
+    host: listen.host,
+    port: listen.port,
+    bodyLimit: parseSize(server.body_limit ?? '32mb'),
+    bodyTimeoutMs: parseDuration(server.body_timeout ?? '30s'),
+    allowUnauthenticated: server.allow_unauthenticated ?? false,
+    metricsToken: server.metrics_token || undefined,
+    shutdownGraceMs: parseDuration(server.shutdown_grace ?? '30s'),
+  };
+}
+
+/** Where session ids come from (Claude Code's header, then metadata.user_id), and the fallback without one. */
+function planSessions(cfg: Config): Plan['sessions'] {
+  return {
+    sources: (cfg.sessions?.sources ?? [{ header: 'x-claude-code-session-id' }, { metadata_user_id: 'session_id' }]).map(
+      (s): SessionSource => (s.header ? { kind: 'header', name: s.header.toLowerCase() } : { kind: 'metadata', key: s.metadata_user_id! }),
+    ),
+    fallback: cfg.sessions?.fallback ?? 'global',
+  };
 }
 
 function compileRoute(r: RouteConfig, index: number, cc: CompileContext, upstreams: Map<string, CompiledUpstream>): CompiledRoute {

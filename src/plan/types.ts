@@ -4,7 +4,7 @@ import type { StickyScope } from '../config/types.js';
 import type { PriceTable } from '../metrics/prices.js';
 import type { ModelObject } from '../models/declared-models.js';
 import type { CompiledProfile } from '../profiles/compile-profile.js';
-import type { Stage, StageContext } from '../pipeline/stage.js';
+import type { RequestStage, ResponseStage, StageContext } from '../pipeline/stage.js';
 import type { Protocol, TranslateOptions } from '../protocols/types.js';
 
 /** A value or a promise of it: conditions stay synchronous unless they need JSONata. */
@@ -47,8 +47,8 @@ export interface CompiledUpstream {
   /** Largest SSE event and largest non-streaming (decoded) body accepted from the upstream, in bytes. */
   readonly limits: { readonly eventBytes: number; readonly bodyBytes: number };
   readonly fallback: string | undefined;
-  readonly requestStages: readonly Stage[];
-  readonly responseStages: readonly Stage[];
+  readonly requestStages: readonly RequestStage[];
+  readonly responseStages: readonly ResponseStage[];
   /** Keep-alive agent (http or https). */
   readonly agent: Agent;
 }
@@ -78,8 +78,8 @@ export interface CompiledRoute {
   readonly upstream: CompiledUpstream | undefined;
   readonly stripTrigger: boolean;
   readonly sticky: StickyAction | undefined;
-  readonly requestStages: readonly Stage[];
-  readonly responseStages: readonly Stage[];
+  readonly requestStages: readonly RequestStage[];
+  readonly responseStages: readonly ResponseStage[];
   readonly reply: CompiledReply | undefined;
 }
 

@@ -16,8 +16,8 @@
  * Hence the failures only the user can fix are answered 402 (USER_FIX_STATUS).
  */
 import { errorBody, NO_RETRY_HEADERS, USER_FIX_STATUS, type AnthropicErrorType } from '../errors.js';
-import type { RequestContext } from '../pipeline/context.js';
-import type { BufferedBody, ResponseHead, Stage } from '../pipeline/stage.js';
+import { RequestSlot, type RequestContext } from '../pipeline/context.js';
+import type { BufferedBody, ResponseHead, ResponseStage } from '../pipeline/stage.js';
 import type { ErrorKind, ErrorRule } from './types.js';
 
 /** What the hints may name about the upstream. */
@@ -108,10 +108,10 @@ export function wholeSeconds(value: string): string | undefined {
 }
 
 /** Mapping decided per request in onBody, applied to the head afterwards; a body is mapped once. */
-const decided = new WeakMap<RequestContext, ErrorKind>();
+const DECIDED = new RequestSlot<{ kind: ErrorKind | undefined }>('error-map', () => ({ kind: undefined }));
 
 function fixHead(ctx: RequestContext, head: ResponseHead): void {
-  const kind = decided.get(ctx);
+  const kind = ctx.peekSlot(DECIDED)?.kind;
   const given = head.headers['retry-after'];
   const whole = typeof given === 'string' ? wholeSeconds(given) : undefined;
   if (kind && !OUTCOMES[kind].transient) {
@@ -125,21 +125,22 @@ function fixHead(ctx: RequestContext, head: ResponseHead): void {
 }
 
 /** The response stage mapping `rules` for one upstream. */
-export function errorMapStage(rules: readonly ErrorRule[], target: ErrorMapTarget): Stage {
+export function errorMapStage(rules: readonly ErrorRule[], target: ErrorMapTarget): ResponseStage {
   return {
     name: `error-map:${target.profile}`,
     onBody(ctx, body) {
-      if (body.status < 400 || decided.has(ctx)) return;
+      const decided = ctx.slot(DECIDED);
+      if (body.status < 400 || decided.kind) return;
       const facts = factsOf(body);
       const rule = ruleFor(rules, body.status, facts);
       if (!rule) return;
-      decided.set(ctx, rule.kind);
+      decided.kind = rule.kind;
       const to = OUTCOMES[rule.kind];
       const json = errorBody(to.type, messageFor(rule.kind, target, facts.message));
       return { status: to.status, json, raw: Buffer.from(JSON.stringify(json)), headers: to.transient ? undefined : NO_RETRY_HEADERS };
     },
     onResponseHead(ctx, head) {
-      if (head.status >= 400 || decided.has(ctx)) fixHead(ctx, head);
+      if (head.status >= 400 || ctx.peekSlot(DECIDED)?.kind) fixHead(ctx, head);
     },
   };
 }

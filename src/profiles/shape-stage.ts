@@ -8,7 +8,7 @@
  */
 import { GatewayError } from '../errors.js';
 import type { RequestContext } from '../pipeline/context.js';
-import type { Stage } from '../pipeline/stage.js';
+import type { RequestStage } from '../pipeline/stage.js';
 import { filterBetas } from './betas.js';
 import { FieldEdits } from './field-edits.js';
 import type { CompiledProfile } from './compile-profile.js';
@@ -57,7 +57,7 @@ function shapeBody(ctx: RequestContext, cp: CompiledProfile, rules: ProfileRules
 }
 
 /** Builds the stage for an upstream's compiled profile. */
-export function profileStage(cp: CompiledProfile): Stage {
+export function profileStage(cp: CompiledProfile): RequestStage {
   return {
     name: `profile ${cp.profile.name}`,
     onRequest(ctx) {

@@ -7,14 +7,14 @@
  */
 import { errorEnvelope, GatewayError } from '../errors.js';
 import { declaredList } from '../models/model-list.js';
-import type { Stage } from '../pipeline/stage.js';
+import type { RequestStage } from '../pipeline/stage.js';
 import { BYTES_PER_TOKEN, estimateTokens } from '../profiles/estimate-tokens.js';
 import { COUNT_TOKENS_PATH as COUNT_TOKENS, MESSAGES_PATH } from './paths.js';
 import type { Protocol } from './types.js';
 
 
 /** Builds the boundary stage of an upstream speaking `protocol`. */
-export function boundaryStage(protocol: Protocol): Stage {
+export function boundaryStage(protocol: Protocol): RequestStage {
   return {
     name: `protocol ${protocol.name}`,
     onRequest(ctx) {

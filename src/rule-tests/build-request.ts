@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { RuleTestConfig, StickyScope, StickyStateConfig } from '../config/types.js';
 import type { Message, MessagesBody } from '../pipeline/messages.js';
 import { replaceWords, userTextOf } from '../pipeline/user-text.js';
-import type { SimulationInput } from './simulate.js';
+import type { SimulationInput } from '../explain/simulate.js';
 
 /** The model of the minimal request built around a test's text. */
 export const DEFAULT_TEST_MODEL = 'claude-sonnet-4-5';

@@ -1,6 +1,6 @@
 /** Compares a rule test's expectations with a simulation and describes every mismatch as a diff. */
 import type { RuleTestConfig } from '../config/types.js';
-import type { Simulation } from './simulate.js';
+import type { Simulation } from '../explain/simulate.js';
 
 /** The observable outcome of a simulation, in the vocabulary of a test's `expect`. */
 export interface Outcome {

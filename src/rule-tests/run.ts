@@ -5,7 +5,7 @@ import type { Plan } from '../plan/types.js';
 import { buildTestRequest } from './build-request.js';
 import { checkExpectations } from './check.js';
 import type { TestSuite, TestTarget } from './collect.js';
-import { simulate } from './simulate.js';
+import { simulate } from '../explain/simulate.js';
 
 /** The result of one test. */
 export interface TestResult {

@@ -1,99 +1,59 @@
-/** The per-request pipeline: body → context → session and sticky state → route → reply or forward → record. */
-import { randomBytes } from 'node:crypto';
+/**
+ * `serve`'s adapter onto the request path: the body comes from the socket, replies and errors go to the
+ * ServerResponse, upstreams are reached over HTTP. The path itself is src/pipeline/request-path.ts.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { debugRequest } from '../debug/debug-request.js';
-import { forwardModelList, wantsModelList } from '../models/model-list.js';
-import { asGatewayError, GatewayError } from '../errors.js';
-import { RequestContext } from '../pipeline/context.js';
-import { runRequestStages, runUpstreamStages } from '../pipeline/run-stages.js';
-import { selectRoute } from '../pipeline/select-route.js';
-import { applySticky, loadSticky } from '../pipeline/sticky.js';
-import { findSession } from '../state/session-key.js';
-import { admitClient, chooseUpstream, recordSpend } from '../team/admit.js';
-import { authenticate } from '../team/auth.js';
-import { forward } from '../upstream/forward.js';
-import { LOOP_HEADER } from '../upstream/outgoing-headers.js';
-import type { StreamOutcome } from '../upstream/response-pipe.js';
+import { GatewayError } from '../errors.js';
+import { noteRequest } from '../ledger/note-request.js';
+import { runRequest, type LocalAnswer, type RequestIo } from '../pipeline/request-path.js';
+import type { RequestContext } from '../pipeline/context.js';
+import { httpForwarder } from '../upstream/forward.js';
 import type { Gateway } from './gateway.js';
 import { sendError, sendJsonReply, sendLocalReply } from './local-reply.js';
-import { parseBody } from './parse-body.js';
 import { readBody } from './read-body.js';
 import type { RequestTarget } from './request-target.js';
-import { recordRequest } from './record-request.js';
 
-const ID_PREFIX = `req_${randomBytes(6).toString('hex')}`;
-let sequence = 0;
+/** Sends a local answer to `res`; returns its status. */
+function sendAnswer(ctx: RequestContext, res: ServerResponse, answer: LocalAnswer): number {
+  if (answer.kind === 'route') return sendLocalReply(ctx, res, answer.reply);
+  if (answer.kind === 'stage') return sendJsonReply(ctx, res, answer.status, answer.json);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.raw.length, 'request-id': ctx.id });
+  res.end(answer.raw);
+  return 200;
+}
 
-/** Request ids: a random per-process prefix and a counter (unique without a random draw per request). */
-function nextRequestId(): string {
-  sequence = (sequence + 1) % 0x1000000000000;
-  return ID_PREFIX + sequence.toString(16).padStart(12, '0');
+/** The outside world of a request `serve` received. */
+function serveIo(gw: Gateway, req: IncomingMessage, res: ServerResponse, target: RequestTarget | GatewayError): RequestIo {
+  const refused = target instanceof GatewayError ? target : gw.draining ? new GatewayError('shutting_down', 'the gateway is shutting down; retry shortly') : undefined;
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    path: target instanceof GatewayError ? '' : target.path,
+    headers: req.headers,
+    refused,
+    readBody: (plan) => readBody(req, plan.server.bodyLimit, plan.server.bodyTimeoutMs),
+    reply: (ctx, answer) => sendAnswer(ctx, res, answer),
+    fail(error, id, bodyRead) {
+      // A body left unread is not drained: the connection closes once the error is sent.
+      if (!bodyRead && !res.headersSent) res.setHeader('connection', 'close');
+      sendError(res, error, id);
+    },
+    answered: () => res.headersSent || res.destroyed,
+    sentStatus: () => res.statusCode,
+    forwarder: httpForwarder(req, res),
+    started: (ctx) => void gw.inflight.set(res, ctx),
+    recorded: (ctx, finished) => noteRequest(gw, ctx, finished),
+  };
 }
 
 /** Handles one proxied request whose target was normalised (or refused) already. Never rejects. */
 export async function handleRequest(gw: Gateway, req: IncomingMessage, res: ServerResponse, target: RequestTarget | GatewayError): Promise<void> {
-  const start = performance.now();
-  const plan = gw.plan;
-  const id = nextRequestId();
-  const method = req.method ?? 'GET';
-  const url = req.url ?? '/';
-  const headers = { ...req.headers };
-  gw.inflight.add(res);
-  let ctx: RequestContext | undefined;
-  let outcome: StreamOutcome | 'error' = 'complete';
-  let failure: GatewayError | undefined;
-  let bodyRead = false;
+  const runtime = gw.enter();
+  gw.inflight.set(res, undefined);
   try {
-    if (target instanceof GatewayError) throw target;
-    if (gw.draining) throw new GatewayError('shutting_down', 'the gateway is shutting down; retry shortly');
-    const via = String(headers[LOOP_HEADER] ?? '');
-    if (via && via.split(',').some((v) => v.trim() === gw.services.instanceId)) {
-      throw new GatewayError('loop_detected', 'request loop detected: this request already passed through this gateway (check the upstream URLs)');
-    }
-    // With clients configured, a request whose headers hold no valid key is refused before its body is read.
-    const identity = plan.clients.length > 0 ? authenticate(plan, headers) : undefined;
-    let raw: Buffer | undefined = await readBody(req, plan.server.bodyLimit, plan.server.bodyTimeoutMs);
-    bodyRead = true;
-    const bodyEnd = performance.now();
-    ctx = new RequestContext(id, plan, gw.services, method, url, headers, raw, parseBody(method, target.path, raw), { start, bodyEnd });
-    raw = undefined; // the context owns the body from here (and releases it once the upstream answers)
-    const c = ctx;
-    ctx.session = findSession(plan.sessions.sources, headers, () => c.field('metadata'));
-    if (identity) await admitClient(ctx, identity);
-    await loadSticky(ctx);
-    const route = await selectRoute(ctx);
-    ctx.route = route;
-    const sticky = route.sticky;
-    if (route.reply) {
-      if (sticky) await applySticky(ctx, sticky);
-      debugRequest(ctx);
-      ctx.status = sendLocalReply(ctx, res, route.reply);
-    } else {
-      ctx.upstream = ctx.team ? chooseUpstream(ctx, route.upstream!) : route.upstream!;
-      await runRequestStages(ctx, route.requestStages);
-      await runUpstreamStages(ctx);
-      debugRequest(ctx);
-      if (ctx.localReply) {
-        if (sticky) await applySticky(c, sticky);
-        ctx.status = sendJsonReply(ctx, res, ctx.localReply.status, ctx.localReply.json);
-      } else {
-        // A forwarded request changes sticky state only once its upstream accepted it (2xx response head).
-        outcome = wantsModelList(ctx) ? await forwardModelList(ctx, req, res) : await forward(ctx, req, res, sticky && (() => applySticky(c, sticky)));
-        ctx.status = res.statusCode;
-      }
-    }
-  } catch (err) {
-    outcome = 'error';
-    failure = asGatewayError(err);
-    if (failure.code === 'internal') gw.log.error('request failed', { request_id: id, error: String((err as Error)?.stack ?? err) });
-    // A body left unread is not drained: the connection closes once the error is sent.
-    if (!bodyRead && !res.headersSent) res.setHeader('connection', 'close');
-    sendError(res, failure, id);
-    if (ctx) ctx.status = failure.status;
+    await runRequest(runtime, serveIo(gw, req, res, target));
   } finally {
     gw.inflight.delete(res);
-    if (ctx) for (const s of [...(ctx.upstream?.responseStages ?? []), ...(ctx.route?.responseStages ?? [])]) s.onEnd?.(ctx);
+    runtime.leave();
   }
-  recordRequest(gw, ctx, { id, method, url, start, status: ctx?.status || failure?.status || res.statusCode, outcome, error: failure });
-  if (ctx?.team?.readings) void recordSpend(ctx);
 }

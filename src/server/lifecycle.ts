@@ -1,28 +1,38 @@
 /** Process signals: SIGTERM/SIGINT drain and exit; SIGHUP or a change of the rule file reloads it. */
 import { ConfigError, formatIssue, GatewayError } from '../errors.js';
-import { abortStream } from '../upstream/response-pipe.js';
+import type { Plan } from '../plan/types.js';
 import { sendError } from './local-reply.js';
-import { watchConfig } from '../team/config-watch.js';
-import { unsafeBinding } from '../team/safe-binding.js';
+import { watchConfig } from '../config/watch.js';
+import { buildPlan, runtimeFor } from './runtime.js';
 import type { RunningGateway } from './start.js';
-import { buildPlan } from './start.js';
 
-/** Reloads the rule file beside the running plan and swaps it in only when it is valid. */
+/** Warns about settings a reload cannot change on a running gateway. */
+function warnRestartOnly(running: RunningGateway, plan: Plan): void {
+  const gw = running.gateway;
+  if (plan.state.store !== gw.plan.state.store || plan.state.url !== gw.plan.state.url) gw.log.warn('state store changes take effect after a restart');
+  for (const key of ['host', 'port'] as const) {
+    const [was, now] = [gw.plan.server[key], plan.server[key]];
+    if (was !== now) gw.log.warn(`server.${key} changed from ${was} to ${now}: it takes effect after a restart; still listening on ${running.url}`);
+  }
+}
+
+/**
+ * Reloads the rule file: builds the new plan and everything derived from it (recorder with its prices and
+ * client label, agents) beside the running one, checks it where the gateway listens (safe binding, no
+ * self-loop), and swaps them in together only when all of that succeeded.
+ */
 export function reload(running: RunningGateway, configPath: string): boolean {
   const gw = running.gateway;
   try {
     const plan = buildPlan(configPath, gw.services.env, gw.log);
     const addr = running.server.address();
-    const unsafe = addr && typeof addr === 'object' ? unsafeBinding(plan, addr.address) : undefined;
-    if (unsafe) throw new Error(unsafe);
-    if (plan.state.store !== gw.plan.state.store || plan.state.url !== gw.plan.state.url) gw.log.warn('state store changes take effect after a restart');
-    for (const key of ['host', 'port'] as const) {
-      const [was, now] = [gw.plan.server[key], plan.server[key]];
-      if (was !== now) gw.log.warn(`server.${key} changed from ${was} to ${now}: it takes effect after a restart; still listening on ${running.url}`);
-    }
-    gw.swap(plan);
+    const at = addr && typeof addr === 'object' ? { host: addr.address, port: addr.port } : { host: gw.plan.server.host };
+    const { recorder: _old, ...lasting } = gw.services;
+    const next = runtimeFor(plan, at, gw.metrics, lasting);
+    warnRestartOnly(running, plan);
+    gw.swap(next);
     gw.lastReload = { at: new Date().toISOString(), ok: true };
-    gw.services.recorder.configReload('success');
+    next.services.recorder.configReload('success');
     gw.log.info('configuration reloaded', { digest: plan.digest, routes: plan.routes.length });
     return true;
   } catch (err) {
@@ -46,9 +56,12 @@ export async function drain(running: RunningGateway): Promise<void> {
   const deadline = Date.now() + gw.plan.server.shutdownGraceMs;
   while (gw.inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   const closed: Promise<unknown>[] = [];
-  for (const res of gw.inflight) {
+  for (const [res, ctx] of gw.inflight) {
     if (!res.destroyed) closed.push(new Promise((r) => res.once('close', r)));
-    if (abortStream(res, new GatewayError('shutting_down', 'the gateway is shutting down'))) continue;
+    if (ctx?.cutStream) {
+      ctx.cutStream(new GatewayError('shutting_down', 'the gateway is shutting down'));
+      continue;
+    }
     if (!res.headersSent) sendError(res, new GatewayError('shutting_down', 'the gateway is shutting down; retry shortly'), 'shutdown');
     else res.destroy();
   }

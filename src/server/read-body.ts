@@ -22,43 +22,39 @@ export function readBody(req: IncomingMessage, limit: number, timeoutMs = Number
     req.resume();
     return Promise.resolve(EMPTY);
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer): void => {
-      size += c.length;
-      if (size > limit) {
-        cleanup();
-        chunks.length = 0;
-        req.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(c);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(new GatewayError('body_not_json', `could not read the request body: ${err.message}`));
-    };
-    const timer = Number.isFinite(timeoutMs)
-      ? setTimeout(() => {
-          cleanup();
-          chunks.length = 0;
-          reject(new GatewayError('body_timeout', `the request body did not arrive within ${timeoutMs / 1000}s (server.body_timeout)`));
-        }, timeoutMs)
-      : undefined;
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      req.removeListener('data', onData);
-      req.removeListener('end', onEnd);
-      req.removeListener('error', onError);
-    };
-    req.on('data', onData);
-    req.once('end', onEnd);
-    req.once('error', onError);
-  });
+  return new Promise((resolve, reject) => collect(req, limit, timeoutMs, tooLarge, resolve, reject));
+}
+
+/** Collects the chunks of a body whose length is not known to be over the limit. */
+function collect(req: IncomingMessage, limit: number, timeoutMs: number, tooLarge: () => GatewayError, resolve: (b: Buffer) => void, reject: (e: GatewayError) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const fail = (err: GatewayError): void => {
+    cleanup();
+    chunks.length = 0;
+    reject(err);
+  };
+  const onData = (c: Buffer): void => {
+    size += c.length;
+    if (size <= limit) return void chunks.push(c);
+    req.resume();
+    fail(tooLarge());
+  };
+  const onEnd = (): void => {
+    cleanup();
+    resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  };
+  const onError = (err: Error): void => fail(new GatewayError('body_not_json', `could not read the request body: ${err.message}`));
+  const timer = Number.isFinite(timeoutMs)
+    ? setTimeout(() => fail(new GatewayError('body_timeout', `the request body did not arrive within ${timeoutMs / 1000}s (server.body_timeout)`)), timeoutMs)
+    : undefined;
+  const cleanup = (): void => {
+    clearTimeout(timer);
+    req.removeListener('data', onData);
+    req.removeListener('end', onEnd);
+    req.removeListener('error', onError);
+  };
+  req.on('data', onData);
+  req.once('end', onEnd);
+  req.once('error', onError);
 }

@@ -2,23 +2,18 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../config/load.js';
-import { formatIssue } from '../errors.js';
 import { createLogger, type LogFormat, type Logger } from '../log.js';
 import type { BudgetRemaining } from '../metrics/budget-gauge.js';
 import { createMetrics } from '../metrics/registry.js';
-import { compilePlan } from '../plan/compile.js';
-import { selfLoop, selfLoopMessage } from '../plan/listen-checks.js';
-import type { Plan } from '../plan/types.js';
 import { createStore } from '../state/create-store.js';
 import { ObservedStore, StateErrors } from '../state/state-errors.js';
 import { remainingBudgets } from '../team/budget-status.js';
-import { unsafeBinding } from '../team/safe-binding.js';
 import { ThinkingStore } from '../thinking/thinking-store.js';
 import { VERSION } from '../version.js';
 import { createHandler } from './app.js';
 import { answerClientErrors } from './client-error.js';
 import { Gateway } from './gateway.js';
+import { buildPlan, checkPlan, Runtime } from './runtime.js';
 
 /** How to start a gateway. */
 export interface StartOptions {
@@ -46,32 +41,46 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Loads and compiles a rule file; logs warnings. Throws ConfigError on problems. */
-export function buildPlan(path: string, env: NodeJS.ProcessEnv, log: Logger, text?: string): Plan {
-  const { plan, warnings } = compilePlan(loadConfig(path, { env, text }), env);
-  for (const w of warnings) log.warn(formatIssue(w));
-  return plan;
-}
+export { buildPlan } from './runtime.js';
 
 /** Starts listening; resolves once the port is bound. */
 export async function startGateway(opts: StartOptions = {}): Promise<RunningGateway> {
   const env = opts.env ?? process.env;
   const log = opts.logger ?? createLogger({ format: opts.logFormat, level: opts.logLevel, silent: opts.silent });
-  const configPath = opts.configPath ?? 'mmexec.yaml';
-  const plan = buildPlan(configPath, env, log, opts.configText);
-  const unsafe = unsafeBinding(plan, opts.host ?? plan.server.host);
-  if (unsafe) throw new Error(unsafe);
+  const plan = buildPlan(opts.configPath ?? 'mmexec.yaml', env, log, opts.configText);
+  const host = opts.host ?? plan.server.host;
+  checkPlan(plan, { host });
   let gatewayRef: Gateway | undefined;
   const budgetRemaining = async (): Promise<BudgetRemaining[]> => (gatewayRef ? remainingBudgets(gatewayRef) : []);
   const metrics = createMetrics({ version: VERSION, prices: plan.prices, clientLabel: plan.clients.length > 0, logger: log, budgetRemaining });
-  const recorder = metrics.recorder;
-  const stateErrors = new StateErrors(recorder, log);
+  const stateErrors = new StateErrors(metrics.recorder, log);
   const store = new ObservedStore(await createStore(plan.state, log, stateErrors), stateErrors);
   const thinking = new ThinkingStore(store, plan.state.thinkingTtlSeconds, (op, err) => stateErrors.failed(op, err));
-  const instanceId = randomBytes(8).toString('hex');
-  const gateway = new Gateway(plan, { store, stateErrors, thinking, recorder, log, instanceId, env }, metrics.registry, VERSION);
-  gatewayRef = gateway;
-  const server = createServer(createHandler(gateway)).listen(opts.port ?? plan.server.port, opts.host ?? plan.server.host);
+  const lasting = { store, stateErrors, thinking, log, instanceId: randomBytes(8).toString('hex'), env };
+  const gateway = (gatewayRef = new Gateway(new Runtime(plan, { ...lasting, recorder: metrics.recorder }), metrics, VERSION));
+  const server = await listen(gateway, opts.port ?? plan.server.port, host, () => store.close());
+  const addr = server.address() as AddressInfo;
+  const close = async (): Promise<void> => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await store.close();
+    gateway.close();
+  };
+  try {
+    checkPlan(plan, { host, port: addr.port });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return { url: `http://${shown}:${addr.port}`, port: addr.port, gateway, server, close };
+}
+
+/** Creates the server and binds it; on failure runs `cleanup` (releasing the state directory for a retry). */
+async function listen(gateway: Gateway, port: number, host: string, cleanup: () => Promise<void>): Promise<Server> {
+  const server = createServer(createHandler(gateway)).listen(port, host);
   answerClientErrors(server);
   server.keepAliveTimeout = 75_000;
   server.headersTimeout = 80_000;
@@ -80,23 +89,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     server.once('listening', resolve);
     server.once('error', reject);
   }).catch(async (err: unknown) => {
-    await store.close(); // releases the state directory for the next attempt
+    await cleanup();
     throw err;
   });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const close = async (): Promise<void> => {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-    await store.close();
-    for (const u of gateway.plan.upstreams.values()) u.agent.destroy();
-  };
-  const loop = selfLoop(plan, addr.port);
-  if (loop) {
-    await close();
-    throw new Error(selfLoopMessage(loop, addr.port));
-  }
-  return { url: `http://${host}:${addr.port}`, port: addr.port, gateway, server, close };
+  return server;
 }

@@ -19,9 +19,14 @@ export class StateErrors implements StoreHealthSink {
   private failures: Partial<Record<StateOperation, number>> = {};
 
   constructor(
-    private readonly recorder: MetricsRecorder,
+    private recorder: MetricsRecorder,
     private readonly log: Logger,
   ) {}
+
+  /** Counts from now on with the recorder of the plan just swapped in. */
+  useRecorder(recorder: MetricsRecorder): void {
+    this.recorder = recorder;
+  }
 
   /** A store call failed: counted; logged when it is the first sign of an outage. */
   failed(op: StateOperation, err: unknown, fields: Record<string, unknown> = {}): void {

@@ -1,10 +1,9 @@
 /**
  * The team gateway's three touch points on the request path, used only when clients are configured:
  * `admitClient` before routing (budget read / 429; the key is checked from the headers before the body), `chooseUpstream` after routing (over-budget
- * reroute, credential check), and `recordSpend` once the usage is known (atomic counter increments).
+ * reroute, credential check), and `recordSpend` once the request's cost is known (atomic counter increments).
  */
 import { GatewayError } from '../errors.js';
-import { costOf } from '../metrics/cost.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { CompiledUpstream } from '../plan/types.js';
 import { checkCredentialUse, type ClientIdentity } from './auth.js';
@@ -28,7 +27,7 @@ export async function admitClient(ctx: RequestContext, identity: ClientIdentity)
     const values = await Promise.all(limits.map((l) => ctx.services.store.get('budget', l.key)));
     spent = values.map((v) => fromMicros(Number(v ?? 0) || 0));
   } catch (err) {
-    ctx.services.stateErrors.failed('budget_get', err, { request_id: ctx.id, client: ctx.client, effect: 'budget not checked' });
+    ctx.services.stateErrors.failed('budget_get', err, { client: ctx.client, effect: 'budget not checked' });
     if (ctx.plan.state.onError === 'fail_closed') throw new GatewayError('state_unavailable', 'budget state is unavailable; try again shortly');
     spent = limits.map(() => 0);
   }
@@ -54,6 +53,7 @@ export function chooseUpstream(ctx: RequestContext, upstream: CompiledUpstream):
     const altCapped = alt && readings.some((r) => r.upstream === alt.name && r.spentUsd >= r.limitUsd);
     if (!alt || altCapped) throw new GatewayError('budget_exceeded', overBudgetMessage(team.identity.client.name, over));
     if (alt.name !== upstream.name) {
+      team.overBudgetFrom = upstream.name;
       ctx.log.info('client over budget; using its over_budget upstream', { client: ctx.client, budget: describeLimit(over), upstream: alt.name });
     }
     chosen = alt;
@@ -68,11 +68,8 @@ export function chooseUpstream(ctx: RequestContext, upstream: CompiledUpstream):
  */
 export async function recordSpend(ctx: RequestContext): Promise<void> {
   const readings = ctx.team?.readings;
-  const usage = ctx.usage.usage();
-  if (!readings || !usage || !ctx.upstream || ctx.route?.reply) return;
-  const model = ctx.usage.model() ?? ctx.upstreamModel;
-  const price = model ? ctx.plan.prices.lookup(model) : undefined;
-  const micros = price ? toMicros(costOf(usage, price)) : 0;
+  if (!readings || !ctx.cost || !ctx.upstream || ctx.route?.reply) return;
+  const micros = toMicros(ctx.cost.costUsd);
   if (micros <= 0) return;
   await Promise.all(
     chargedLimits(readings, ctx.upstream.name).map(async (l) => {
@@ -83,7 +80,7 @@ export async function recordSpend(ctx: RequestContext): Promise<void> {
           ctx.log.warn('client budget reached', { client: ctx.client, budget: describeLimit(l), spent_usd: fromMicros(total), resets_at: l.resetsAt.toISOString() });
         }
       } catch (err) {
-        ctx.services.stateErrors.failed('budget_incr', err, { request_id: ctx.id, client: ctx.client, effect: 'spend not recorded' });
+        ctx.services.stateErrors.failed('budget_incr', err, { client: ctx.client, effect: 'spend not recorded' });
       }
     }),
   );

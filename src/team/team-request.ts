@@ -10,4 +10,6 @@ export interface TeamRequest {
   readonly identity: ClientIdentity;
   /** The client's caps with their spend at request start; undefined when it has no budget. */
   readings: BudgetReading[] | undefined;
+  /** The route's upstream, when an exhausted cap moved the request to the client's over_budget upstream. */
+  overBudgetFrom?: string;
 }

@@ -1,25 +1,25 @@
 /** A tap on answers of non-Anthropic upstreams: records each thinking block's hash in the thinking store. */
-import type { Stage } from '../pipeline/stage.js';
+import { RequestSlot } from '../pipeline/context.js';
+import type { ResponseStage } from '../pipeline/stage.js';
 
 interface BlockStart { index?: number; content_block?: { type?: string; thinking?: string; signature?: string } }
 interface BlockDelta { index?: number; delta?: { type?: string; thinking?: string; signature?: string } }
 
 const EVENTS = new Set(['content_block_start', 'content_block_delta', 'content_block_stop']);
 
-/** Per-request accumulation lives on the context, so the stage itself stays shared and stateless. */
-const buffers = new WeakMap<object, Map<number, { text: string; signature?: string }>>();
+/** Thinking blocks still open in this request's stream, by index; kept on the context, so the stage stays shared. */
+const OPEN = new RequestSlot('thinking-recorder', () => new Map<number, { text: string; signature?: string }>());
 
 /** The thinking recorder stage (added automatically to every upstream whose provider is not anthropic). */
-export const thinkingRecorderStage: Stage = {
+export const thinkingRecorderStage: ResponseStage = {
   name: 'thinking-recorder',
   events: EVENTS,
   onEvent(ctx, ev) {
-    let open = buffers.get(ctx);
+    const open = ctx.peekSlot(OPEN);
     if (ev.event === 'content_block_start') {
       const d = ev.json as BlockStart;
       if (d?.content_block?.type !== 'thinking' || typeof d.index !== 'number') return;
-      if (!open) buffers.set(ctx, (open = new Map()));
-      open.set(d.index, { text: d.content_block.thinking ?? '', signature: d.content_block.signature });
+      ctx.slot(OPEN).set(d.index, { text: d.content_block.thinking ?? '', signature: d.content_block.signature });
     } else if (ev.event === 'content_block_delta' && open) {
       const d = ev.json as BlockDelta;
       const block = typeof d?.index === 'number' ? open.get(d.index) : undefined;
@@ -41,8 +41,5 @@ export const thinkingRecorderStage: Stage = {
     for (const b of content) {
       if (b?.type === 'thinking' && typeof b.thinking === 'string') void ctx.services.thinking.record(b.thinking, b.signature);
     }
-  },
-  onEnd(ctx) {
-    buffers.delete(ctx);
   },
 };

@@ -3,7 +3,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { TransformRef } from '../config/types.js';
 import type { DocPath } from '../config/source.js';
 import type { CompileContext } from '../plan/compile-context.js';
-import type { Stage } from '../pipeline/stage.js';
+import type { StageOf, StagePhase } from '../pipeline/stage.js';
 import { dropReplyLeftovers } from './drop-reply-leftovers.js';
 import { stripEarlierTriggers } from './strip-earlier-triggers.js';
 import { jsonataTransform } from './jsonata-transform.js';
@@ -31,8 +31,8 @@ function checkParams(def: TransformDefinition, params: unknown): string | undefi
 }
 
 /** Compiles a list of transform references of one phase into stages; errors go to `cc`. */
-export function compileTransforms(refs: readonly TransformRef[] | undefined, phase: 'request' | 'response', cc: CompileContext, path: DocPath): Stage[] {
-  const stages: Stage[] = [];
+export function compileTransforms<P extends StagePhase>(refs: readonly TransformRef[] | undefined, phase: P, cc: CompileContext, path: DocPath): StageOf<P>[] {
+  const stages: StageOf<P>[] = [];
   (refs ?? []).forEach((ref, i) => {
     const [name, params] = typeof ref === 'string' ? [ref, undefined] : (Object.entries(ref)[0] ?? ['', undefined]);
     const at = [...path, i];
@@ -44,7 +44,8 @@ export function compileTransforms(refs: readonly TransformRef[] | undefined, pha
     if (def.phase !== phase) return cc.error(at, `"${name}" is a ${def.phase} transform, not a ${phase} transform`);
     const problem = checkParams(def, params);
     if (problem) return cc.error(at, problem);
-    const stage = def.compile(params, cc, at);
+    // The phase was checked above, so the stage is of the phase asked for.
+    const stage = def.compile(params, cc, at) as StageOf<P> | undefined;
     if (stage) stages.push(stage);
   });
   return stages;

@@ -1,6 +1,8 @@
 /** Request transforms that edit the body directly: strip-trigger, set-model, drop-fields, set-fields. */
 import type { TriggerMatch } from '../pipeline/context.js';
-import type { TransformDefinition } from './transform.js';
+import type { Message } from '../pipeline/messages.js';
+import { replaceAt } from '../pipeline/user-text.js';
+import type { TransformDefinition, TransformOf } from './transform.js';
 
 /**
  * The string at the trigger's place once the matched text (and the whitespace after it) is removed from
@@ -14,7 +16,7 @@ export function stripped(t: TriggerMatch): string {
 }
 
 /** Removes the text matched by the route's last_user_text condition, where it was found. */
-export const stripTrigger: TransformDefinition = {
+export const stripTrigger: TransformOf<'request'> = {
   name: 'strip-trigger',
   phase: 'request',
   description: "Removes the trigger text matched by last_user_text from the user's words, where they were found.",
@@ -28,7 +30,7 @@ export const stripTrigger: TransformDefinition = {
 };
 
 /** Sets the model field. */
-export const setModel: TransformDefinition = {
+export const setModel: TransformOf<'request'> = {
   name: 'set-model',
   phase: 'request',
   description: 'Sets the model sent upstream.',

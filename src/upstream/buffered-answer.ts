@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../errors.js';
 import type { RequestContext } from '../pipeline/context.js';
-import type { BufferedBody, Stage } from '../pipeline/stage.js';
+import { runBody } from '../pipeline/run-stages.js';
+import type { BufferedBody, ResponseStage } from '../pipeline/stage.js';
 import type { CompiledUpstream } from '../plan/types.js';
 import { translateBuffered } from '../protocols/buffered.js';
 import { headFor, type StreamOutcome } from './response-pipe.js';
@@ -53,14 +54,13 @@ export function readAnswer(upstreamRes: IncomingMessage, source: Readable, upstr
   });
 }
 
-/** Buffers a non-SSE answer, gives it to the stages, and sends it whole. Rejects as `readAnswer` does. */
-export async function sendBuffered(ctx: RequestContext, upstreamRes: IncomingMessage, source: Readable, res: ServerResponse, stages: readonly Stage[], upstream: CompiledUpstream): Promise<StreamOutcome> {
+/** Buffers a non-SSE answer, gives it to the stages, and sends it whole. Rejects as `readAnswer` does, or with a stage's failure. */
+export async function sendBuffered(ctx: RequestContext, upstreamRes: IncomingMessage, source: Readable, res: ServerResponse, stages: readonly ResponseStage[], upstream: CompiledUpstream): Promise<StreamOutcome> {
   const raw = await readAnswer(upstreamRes, source, upstream);
   let body: BufferedBody = { status: upstreamRes.statusCode ?? 502, raw, json: parseJson(upstreamRes, raw) };
   // Another protocol's answer is translated here, before any stage sees it.
   if (upstream.protocol) body = translateBuffered(upstream.protocol, body, ctx.requestedModel, upstream.name);
-  if (body.status < 300) ctx.usage.fromMessage(body.json);
-  for (const s of stages) body = s.onBody?.(ctx, body) ?? body;
+  body = runBody(ctx, stages, body);
   const head = headFor(ctx, upstreamRes, stages);
   head.status = body.status;
   Object.assign(head.headers, body.headers);
@@ -76,7 +76,7 @@ export async function sendBuffered(ctx: RequestContext, upstreamRes: IncomingMes
  * Forwards an answer in an encoding the gateway cannot decode, to a client that accepts it: head and bytes
  * as they came (nothing is read, so no usage is counted). Resolves with how it ended; never rejects.
  */
-export function passEncoded(ctx: RequestContext, upstreamRes: IncomingMessage, res: ServerResponse, stages: readonly Stage[], upstream: CompiledUpstream): Promise<StreamOutcome> {
+export function passEncoded(ctx: RequestContext, upstreamRes: IncomingMessage, res: ServerResponse, stages: readonly ResponseStage[], upstream: CompiledUpstream): Promise<StreamOutcome> {
   const head = headFor(ctx, upstreamRes, stages, true);
   const length = upstreamRes.headers['content-length'];
   if (length !== undefined) head.headers['content-length'] = length;

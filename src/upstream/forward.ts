@@ -1,7 +1,7 @@
 /**
- * Sends a request to its upstream with http-proxy and hands the answer (decoded) to the response pipe. Applies
- * the connect and first-byte timeouts and falls back to the upstream's fallback when it fails before any
- * response byte (connection error, 5xx, 529, timeout) — never after output started.
+ * The HTTP forwarder of `serve`: sends one attempt to an upstream with http-proxy (connect and first-byte
+ * timeouts applied) and hands an accepted answer, decoded, to the response pipe. Fallbacks are the request
+ * path's decision (src/pipeline/fallback.ts).
  */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -10,7 +10,8 @@ import httpProxy from 'http-proxy';
 import { GatewayError } from '../errors.js';
 import type { UpstreamErrorKind } from '../metrics/types.js';
 import type { RequestContext } from '../pipeline/context.js';
-import { resetModel, responseStages, runUpstreamStages } from '../pipeline/run-stages.js';
+import type { Attempt, Forwarder } from '../pipeline/forwarder.js';
+import type { ResponseStage } from '../pipeline/stage.js';
 import type { CompiledUpstream } from '../plan/types.js';
 import { outgoingRequest } from '../protocols/outgoing.js';
 import { outgoingHeaders } from './outgoing-headers.js';
@@ -18,19 +19,13 @@ import { passEncoded, sendBuffered } from './buffered-answer.js';
 import { accepts, decodedBody, decodingFor } from './content-decoding.js';
 import { isEventStream, pipeEventStream, type StreamOutcome } from './response-pipe.js';
 
-type Attempt =
-  | { ok: true; upstreamRes: IncomingMessage }
-  | { ok: false; kind: UpstreamErrorKind; error: GatewayError };
-
-interface Pending {
+/** Per-attempt hooks, carried to http-proxy's events in the options of the attempt (no lookup table). */
+interface AttemptOptions extends httpProxy.ServerOptions {
   onProxyReq(proxyReq: ClientRequest): void;
-  onResponse(upstreamRes: IncomingMessage): void;
 }
 
-const pending = new WeakMap<IncomingMessage, Pending>();
 const proxy = httpProxy.createProxyServer({ selfHandleResponse: true, changeOrigin: true, xfwd: false, ws: false });
-proxy.on('proxyReq', (proxyReq, req) => pending.get(req)?.onProxyReq(proxyReq));
-proxy.on('proxyRes', (upstreamRes, req) => pending.get(req)?.onResponse(upstreamRes));
+proxy.on('proxyReq', (proxyReq, _req, _res, options) => (options as AttemptOptions).onProxyReq?.(proxyReq));
 proxy.on('error', () => {});
 proxy.on('econnreset', () => {});
 
@@ -79,126 +74,87 @@ function headersFor(ctx: RequestContext, upstream: CompiledUpstream, bodyLength:
   }
 }
 
+/** The failures of one attempt, with the settle-once logic shared by its timers and events. */
+function attemptSettler(res: ServerResponse, resolve: (a: Attempt<IncomingMessage>) => void): { settle(a: Attempt<IncomingMessage>): void; fail(kind: UpstreamErrorKind, error: GatewayError): void; timers: NodeJS.Timeout[]; bind(r: ClientRequest): void } {
+  let settled = false;
+  let proxyReq: ClientRequest | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const settle = (a: Attempt<IncomingMessage>): void => {
+    if (settled) return;
+    settled = true;
+    timers.forEach(clearTimeout);
+    res.removeListener('close', onClientClose);
+    resolve(a);
+  };
+  const fail = (kind: UpstreamErrorKind, error: GatewayError): void => {
+    proxyReq?.destroy();
+    settle({ ok: false, kind, error });
+  };
+  const onClientClose = (): void => fail('reset', new GatewayError('upstream_unreachable', 'client disconnected'));
+  res.once('close', onClientClose);
+  return { settle, fail, timers, bind: (r) => (proxyReq = r) };
+}
+
 /** Sends one attempt to one upstream; resolves with its response head or its failure. */
-function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingMessage, res: ServerResponse): Promise<Attempt> {
+function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingMessage, res: ServerResponse): Promise<Attempt<IncomingMessage>> {
   const { body, target, ignorePath } = outgoingRequest(ctx, upstream, () => outgoingBody(ctx));
   req.headers = headersFor(ctx, upstream, body.length);
-  const name = upstream.name;
-  return new Promise<Attempt>((resolve) => {
-    let settled = false;
-    let proxyReq: ClientRequest | undefined;
-    const timers: NodeJS.Timeout[] = [];
-    const settle = (a: Attempt): void => {
-      if (settled) return;
-      settled = true;
-      timers.forEach(clearTimeout);
-      pending.delete(req);
-      res.removeListener('close', onClientClose);
-      resolve(a);
+  const { name, timeouts } = upstream;
+  return new Promise<Attempt<IncomingMessage>>((resolve) => {
+    const a = attemptSettler(res, resolve);
+    const connectTimeout = (): void => a.fail('connect', new GatewayError('upstream_timeout', `upstream "${name}" did not accept a connection within ${timeouts.connectMs / 1000}s`));
+    const onProxyReq = (r: ClientRequest): void => {
+      a.bind(r);
+      r.once('response', (upstreamRes: IncomingMessage) => a.settle({ ok: true, status: upstreamRes.statusCode ?? 0, answer: upstreamRes }));
+      // http-proxy announces the request from inside its 'socket' event: the socket is usually there already.
+      if (r.socket) watchSocket(r.socket, timeouts.connectMs, connectTimeout, a.timers);
+      else r.once('socket', (socket: Socket) => watchSocket(socket, timeouts.connectMs, connectTimeout, a.timers));
     };
-    const fail = (kind: UpstreamErrorKind, error: GatewayError): void => {
-      proxyReq?.destroy();
-      settle({ ok: false, kind, error });
-    };
-    const onClientClose = (): void => {
-      proxyReq?.destroy();
-      settle({ ok: false, kind: 'reset', error: new GatewayError('upstream_unreachable', 'client disconnected') });
-    };
-    res.once('close', onClientClose);
-    pending.set(req, {
-      onProxyReq(r) {
-        proxyReq = r;
-        const connectTimeout = (): void => fail('connect', new GatewayError('upstream_timeout', `upstream "${name}" did not accept a connection within ${upstream.timeouts.connectMs / 1000}s`));
-        // http-proxy announces the request from inside its 'socket' event: the socket is usually there already.
-        if (r.socket) watchSocket(r.socket, upstream.timeouts.connectMs, connectTimeout, timers);
-        else r.once('socket', (socket: Socket) => watchSocket(socket, upstream.timeouts.connectMs, connectTimeout, timers));
-      },
-      onResponse(upstreamRes) {
-        ctx.timings.firstByte ??= performance.now();
-        settle({ ok: true, upstreamRes });
-      },
-    });
-    timers.push(setTimeout(() => fail('first_byte_timeout', new GatewayError('upstream_timeout', `upstream "${name}" sent no response within ${upstream.timeouts.firstByteMs / 1000}s`)), upstream.timeouts.firstByteMs));
-    ctx.timings.upstreamSend = performance.now();
-    proxy.web(req, res, { target, ignorePath, buffer: bodySource(body), agent: upstream.agent }, (err: NodeJS.ErrnoException) => {
+    a.timers.push(setTimeout(() => a.fail('first_byte_timeout', new GatewayError('upstream_timeout', `upstream "${name}" sent no response within ${timeouts.firstByteMs / 1000}s`)), timeouts.firstByteMs));
+    const options: AttemptOptions = { target, ignorePath, buffer: bodySource(body), agent: upstream.agent, onProxyReq };
+    proxy.web(req, res, options, (err: NodeJS.ErrnoException) => {
       const kind: UpstreamErrorKind = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'reset' : 'connect';
-      fail(kind, new GatewayError('upstream_unreachable', `upstream "${name}" is unreachable (${err.code ?? 'error'})`));
+      a.fail(kind, new GatewayError('upstream_unreachable', `upstream "${name}" is unreachable (${err.code ?? 'error'})`));
     });
   });
 }
 
-/** Retryable on the fallback: the upstream failed before sending any usable answer. */
-function failedBeforeOutput(a: Attempt): boolean {
-  return !a.ok || (a.upstreamRes.statusCode ?? 0) >= 500;
-}
-
-/** Runs the acceptance hook; when it fails (a fail-closed state store), the answer is dropped. */
-async function accepted(upstreamRes: IncomingMessage, onAccepted: () => Promise<void>): Promise<void> {
-  try {
-    await onAccepted();
-  } catch (err) {
-    upstreamRes.destroy();
-    throw err;
-  }
-}
-
-/**
- * Forwards the request (upstream transforms already run for `ctx.upstream`), following fallbacks, and pipes
- * the answer. `onAccepted` runs once the answering upstream sent a 2xx head, before any byte reaches the
- * client. Resolves with how the answer ended; throws a GatewayError when no upstream answered.
- */
-export async function forward(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, onAccepted?: () => Promise<void>): Promise<StreamOutcome> {
-  const tried = new Set<string>();
-  let upstream = ctx.upstream!;
-  for (;;) {
-    tried.add(upstream.name);
-    const a = await attempt(ctx, upstream, req, res);
-    if (res.destroyed || res.writableEnded) {
-      if (a.ok) a.upstreamRes.destroy();
-      return 'client_gone';
-    }
-    const next = upstream.fallback ? ctx.plan.upstreams.get(upstream.fallback) : undefined;
-    if (!a.ok) ctx.services.recorder.upstreamError(upstream.name, a.kind);
-    else if ((a.upstreamRes.statusCode ?? 0) >= 500) ctx.services.recorder.upstreamError(upstream.name, 'http_5xx');
-    if (next && !tried.has(next.name) && failedBeforeOutput(a)) {
-      if (a.ok) a.upstreamRes.resume();
-      ctx.log.warn('upstream failed, using fallback', { upstream: upstream.name, fallback: next.name, reason: a.ok ? `status ${a.upstreamRes.statusCode}` : a.kind });
-      ctx.upstream = next;
-      resetModel(ctx, next);
-      await runUpstreamStages(ctx);
-      upstream = ctx.upstream!;
-      continue;
-    }
-    if (!a.ok) throw a.error;
-    const status = a.upstreamRes.statusCode ?? 0;
-    if (onAccepted && status >= 200 && status < 300) await accepted(a.upstreamRes, onAccepted);
-    ctx.releaseBody();
-    const outcome = await answer(ctx, a.upstreamRes, res, upstream);
-    if (outcome === 'broken' || outcome === 'idle') ctx.services.recorder.upstreamError(upstream.name, outcome === 'idle' ? 'idle_timeout' : 'stream_broken');
-    return outcome;
-  }
+/** The forwarder `serve` passes to the request path: real upstreams over HTTP, answers to `res`. */
+export function httpForwarder(req: IncomingMessage, res: ServerResponse): Forwarder<IncomingMessage> {
+  return {
+    attempt: (ctx, upstream) => attempt(ctx, upstream, req, res),
+    discard: (upstreamRes) => void (upstreamRes.statusCode !== undefined && upstreamRes.statusCode >= 500 ? upstreamRes.resume() : upstreamRes.destroy()),
+    deliver: (ctx, upstreamRes, upstream, stages) => answer(ctx, upstreamRes, res, upstream, stages),
+    clientGone: () => res.destroyed || res.writableEnded,
+  };
 }
 
 /**
  * Sends the upstream's answer to the client, decoded when it came compressed. Throws a GatewayError (after
- * counting it) when a non-streaming answer fails before the client got anything.
+ * counting it) when a non-streaming answer fails before the client got anything, or a stage fails on it.
  */
-async function answer(ctx: RequestContext, upstreamRes: IncomingMessage, res: ServerResponse, upstream: CompiledUpstream): Promise<StreamOutcome> {
-  const stages = responseStages(ctx, upstream);
+async function answer(ctx: RequestContext, upstreamRes: IncomingMessage, res: ServerResponse, upstream: CompiledUpstream, stages: readonly ResponseStage[]): Promise<StreamOutcome> {
+  try {
+    return await pipeAnswer(ctx, upstreamRes, res, upstream, stages);
+  } catch (err) {
+    upstreamRes.destroy();
+    // A stage's own failure is counted as the stage's, not the upstream's.
+    if (err instanceof GatewayError && err.code !== 'transform_failed' && err.code !== 'upstream_encoding_unsupported') {
+      ctx.services.recorder.upstreamError(upstream.name, err.code === 'upstream_timeout' ? 'idle_timeout' : 'stream_broken');
+    }
+    throw err;
+  }
+}
+
+async function pipeAnswer(ctx: RequestContext, upstreamRes: IncomingMessage, res: ServerResponse, upstream: CompiledUpstream, stages: readonly ResponseStage[]): Promise<StreamOutcome> {
   const decoding = decodingFor(upstreamRes.headers['content-encoding']);
   if (decoding.kind === 'unsupported') {
     ctx.log.warn('upstream answer in an encoding the gateway cannot decode', { upstream: upstream.name, encoding: decoding.coding });
     if (accepts(ctx.headers['accept-encoding'], decoding.coding)) return passEncoded(ctx, upstreamRes, res, stages, upstream);
-    upstreamRes.destroy();
     ctx.services.recorder.upstreamError(upstream.name, 'stream_broken');
     throw new GatewayError('upstream_encoding_unsupported', `upstream "${upstream.name}" answered in the ${decoding.coding} encoding, which the gateway cannot decode and the client does not accept`);
   }
   const source = decodedBody(upstreamRes, decoding);
   if ((upstreamRes.statusCode ?? 0) < 300 && isEventStream(upstreamRes)) return pipeEventStream(ctx, upstreamRes, source, res, stages, upstream);
-  try {
-    return await sendBuffered(ctx, upstreamRes, source, res, stages, upstream);
-  } catch (err) {
-    if (err instanceof GatewayError) ctx.services.recorder.upstreamError(upstream.name, err.code === 'upstream_timeout' ? 'idle_timeout' : 'stream_broken');
-    throw err;
-  }
+  return sendBuffered(ctx, upstreamRes, source, res, stages, upstream);
 }

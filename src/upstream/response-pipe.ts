@@ -1,32 +1,20 @@
 /**
- * Moves an SSE answer to the client event by event as it arrives (never buffered), with taps reading events
- * and response transforms rewriting them. Backpressure from a slow client pauses the upstream.
+ * Moves an SSE answer to the client event by event as it arrives (never buffered), through the response
+ * stages (taps read events, transforms rewrite them). Backpressure from a slow client pauses the upstream.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { GatewayError, type GatewayErrorCode } from '../errors.js';
-import { WANTED_EVENTS } from '../metrics/usage.js';
 import type { RequestContext } from '../pipeline/context.js';
-import type { ResponseHead, Stage } from '../pipeline/stage.js';
+import { eventsWanted, runEvent, runHead } from '../pipeline/run-stages.js';
+import type { ResponseHead, ResponseStage } from '../pipeline/stage.js';
 import type { CompiledUpstream } from '../plan/types.js';
+import type { StreamAdapter } from '../protocols/types.js';
 import { withoutHopByHop } from './outgoing-headers.js';
 import { endWithErrorEvent, SseReader, type SseEvent } from './sse-reader.js';
 
-/** Why a streamed answer ended (`shutdown`: cut by the gateway's drain deadline). */
-export type StreamOutcome = 'complete' | 'broken' | 'idle' | 'client_gone' | 'shutdown';
-
-/** Streams in flight, so a drain can end them through the same path as any other cut stream. */
-const streaming = new WeakMap<ServerResponse, (err: GatewayError) => void>();
-
-/**
- * Ends the SSE stream being piped to `res` with an Anthropic error event and closes it. Returns false when
- * `res` carries no stream in flight (not started, buffered, or already over).
- */
-export function abortStream(res: ServerResponse, err: GatewayError): boolean {
-  const abort = streaming.get(res);
-  abort?.(err);
-  return abort !== undefined;
-}
+/** Why a streamed answer ended (`shutdown`: cut by the gateway's drain deadline; `stage_failed`: a response stage threw mid-stream). */
+export type StreamOutcome = 'complete' | 'broken' | 'idle' | 'client_gone' | 'shutdown' | 'stage_failed';
 
 const DROP_RESPONSE = new Set(['content-length', 'content-encoding']);
 const DROP_LENGTH = new Set(['content-length']);
@@ -35,13 +23,13 @@ const DROP_LENGTH = new Set(['content-length']);
 const AFTER_STOP_GRACE_MS = 1000;
 
 /**
- * Response head for the client, after the stages' onResponseHead hooks. The body is sent decoded, so its
- * encoding and length go, unless `keepEncoding` (bytes forwarded as they came).
+ * Response head for the client, after the stages' onResponseHead hooks (a stage's failure throws its
+ * GatewayError). The body is sent decoded, so its encoding and length go, unless `keepEncoding`.
  */
-export function headFor(ctx: RequestContext, upstreamRes: IncomingMessage, stages: readonly Stage[], keepEncoding = false): ResponseHead {
+export function headFor(ctx: RequestContext, upstreamRes: IncomingMessage, stages: readonly ResponseStage[], keepEncoding = false): ResponseHead {
   const drop = keepEncoding ? DROP_LENGTH : DROP_RESPONSE;
   const head: ResponseHead = { status: upstreamRes.statusCode ?? 502, headers: withoutHopByHop(upstreamRes.headers, drop) as ResponseHead['headers'] };
-  for (const s of stages) s.onResponseHead?.(ctx, head);
+  runHead(ctx, stages, head);
   return head;
 }
 
@@ -52,99 +40,156 @@ export function isEventStream(res: IncomingMessage): boolean {
 
 /**
  * Streams an SSE answer read from `source` (the decoded body of `upstreamRes`); resolves with how it ended.
- * The stream is over at `message_stop` (or an `error` event): nothing after it is sent or counted. Never rejects.
+ * The stream is over at `message_stop` (or an `error` event): nothing after it is sent or counted. Rejects
+ * only when a stage fails on the head (nothing was sent yet).
  */
-export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessage, source: Readable, res: ServerResponse, stages: readonly Stage[], upstream: CompiledUpstream): Promise<StreamOutcome> {
+export function pipeEventStream(ctx: RequestContext, upstreamRes: IncomingMessage, source: Readable, res: ServerResponse, stages: readonly ResponseStage[], upstream: CompiledUpstream): Promise<StreamOutcome> {
   const head = headFor(ctx, upstreamRes, stages);
   res.writeHead(head.status, head.headers);
   res.flushHeaders();
-  const reader = new SseReader(upstream.limits.eventBytes);
-  const wanted = new Set<string>(WANTED_EVENTS);
-  for (const s of stages) for (const e of s.events ?? []) wanted.add(e);
-  const { name } = upstream;
-  const idleMs = upstream.timeouts.idleMs;
-  const decoded = source !== upstreamRes;
-  const adapter = upstream.protocol?.createStreamAdapter(ctx.requestedModel);
-  let finished = false;
-  let held = false;
-  let idle: NodeJS.Timeout;
+  return new Promise<StreamOutcome>((resolve) => new EventPipe(ctx, upstreamRes, source, res, stages, upstream, resolve).start());
+}
 
-  return new Promise<StreamOutcome>((resolve) => {
-    const finish = (outcome: StreamOutcome, err?: GatewayError, last = '', errorSent = false): void => {
-      if (finished) return;
-      finished = true;
-      streaming.delete(res);
-      clearTimeout(idle);
-      source.removeListener('data', onData);
-      if (outcome === 'complete') {
-        res.end(last);
-        closeAfterStop(upstreamRes, source);
-      } else {
-        upstreamRes.destroy();
-        if (decoded) source.destroy();
-        // Never let a cut stream look complete: send Anthropic's error event, then close the connection.
-        if (errorSent) endStream(res, last);
-        else if (outcome !== 'client_gone') endWithErrorEvent(res, err ?? new GatewayError('upstream_stream_broken', 'upstream stream ended early'), last);
-      }
-      resolve(outcome);
-    };
-    const cut = (outcome: StreamOutcome, code: GatewayErrorCode, message: string, last = ''): void => finish(outcome, new GatewayError(code, message), last);
-    // The translated stream's closing events: complete at message_stop; an error event it made ends it broken.
-    const endAdapted = (events: SseEvent[]): void => {
-      let out = '';
-      for (const ev of events) {
-        out += processEvent(ctx, ev, stages, wanted);
-        if (ev.event === 'message_stop') return finish('complete', undefined, out);
-        if (ev.event === 'error') return finish('broken', undefined, out, true);
-      }
-      cut('broken', 'upstream_stream_broken', `upstream "${name}" ended the stream before its answer was complete`, out);
-    };
-    const onIdle = (): void => cut('idle', 'upstream_stream_idle', `upstream "${name}" sent nothing for ${idleMs / 1000}s`);
+/** One streamed answer in flight. Created per response; never shared. */
+class EventPipe {
+  private readonly reader: SseReader;
+  private readonly wanted: ReadonlySet<string> | undefined;
+  private readonly decoded: boolean;
+  /** Translates another protocol's events into Anthropic ones before any stage sees them. */
+  private readonly adapter: StreamAdapter | undefined;
+  private finished = false;
+  private held = false;
+  private idle: NodeJS.Timeout | undefined;
+  private readonly onData = (chunk: Buffer): void => this.data(chunk);
+
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly upstreamRes: IncomingMessage,
+    private readonly source: Readable,
+    private readonly res: ServerResponse,
+    private readonly stages: readonly ResponseStage[],
+    private readonly upstream: CompiledUpstream,
+    private readonly resolve: (outcome: StreamOutcome) => void,
+  ) {
+    this.reader = new SseReader(upstream.limits.eventBytes);
+    this.wanted = eventsWanted(stages);
+    this.decoded = source !== upstreamRes;
+    this.adapter = upstream.protocol?.createStreamAdapter(ctx.requestedModel);
+  }
+
+  start(): void {
+    const { name } = this.upstream;
+    this.idle = setTimeout(this.onIdle, this.upstream.timeouts.idleMs);
+    this.ctx.cutStream = (err) => this.finish('shutdown', err);
     // A slow reader is not an idle upstream: the idle clock stops while the client holds us back.
-    const touch = (): void => {
-      if (!held) idle.refresh();
-    };
-    const onData = (chunk: Buffer): void => {
-      if (!decoded) idle.refresh();
-      let out = '';
-      for (const upstreamEv of reader.push(chunk)) {
-        // Another protocol's events are translated here, before any stage sees them.
-        for (const ev of adapter ? adapter.push(upstreamEv) : [upstreamEv]) {
-          out += processEvent(ctx, ev, stages, wanted);
-          if (ev.event === 'message_stop' || ev.event === 'error') return finish('complete', undefined, out);
-        }
-      }
-      if (reader.tooLarge) return cut('broken', 'upstream_event_too_large', `upstream "${name}" sent an SSE event larger than ${upstream.limits.eventBytes} bytes (limits.event)`, out);
-      if (out && !res.write(out)) {
-        held = true;
-        clearTimeout(idle);
-        source.pause();
-        res.once('drain', () => {
-          if (finished) return;
-          held = false;
-          idle = setTimeout(onIdle, idleMs);
-          source.resume();
-        });
-      }
-    };
-    idle = setTimeout(onIdle, idleMs);
-    streaming.set(res, (err) => finish('shutdown', err));
-    if (decoded) upstreamRes.on('data', touch);
-    source.on('data', onData);
-    source.once('end', () => {
-      if (adapter) return endAdapted(adapter.end());
+    if (this.decoded) this.upstreamRes.on('data', () => !this.held && this.idle?.refresh());
+    this.source.on('data', this.onData);
+    this.source.once('end', () => {
+      if (this.adapter) return this.endAdapted(this.adapter.end());
       // Text after the last complete event: an event the upstream never finished.
-      const rest = reader.rest();
-      cut('broken', 'upstream_stream_broken', `upstream "${name}" ended the stream before message_stop`, rest.trim() ? rest : '');
+      const rest = this.reader.rest();
+      this.cut('broken', 'upstream_stream_broken', `upstream "${name}" ended the stream before message_stop`, rest.trim() ? rest : '');
     });
-    const broken = (): void => cut('broken', 'upstream_stream_broken', `upstream "${name}" connection failed mid-stream`);
-    if (decoded) source.once('error', () => cut('broken', 'upstream_encoding_unsupported', `upstream "${name}" sent a stream that could not be decoded (${String(upstreamRes.headers['content-encoding'])})`));
-    upstreamRes.once('error', broken);
-    upstreamRes.once('aborted', broken);
-    res.once('close', () => {
-      if (!res.writableFinished) finish('client_gone');
+    const broken = (): void => this.cut('broken', 'upstream_stream_broken', `upstream "${name}" connection failed mid-stream`);
+    if (this.decoded) this.source.once('error', () => this.cut('broken', 'upstream_encoding_unsupported', `upstream "${name}" sent a stream that could not be decoded (${String(this.upstreamRes.headers['content-encoding'])})`));
+    this.upstreamRes.once('error', broken);
+    this.upstreamRes.once('aborted', broken);
+    this.res.once('close', () => {
+      if (!this.res.writableFinished) this.finish('client_gone');
     });
-  });
+  }
+
+  private readonly onIdle = (): void => this.cut('idle', 'upstream_stream_idle', `upstream "${this.upstream.name}" sent nothing for ${this.upstream.timeouts.idleMs / 1000}s`);
+
+  private data(chunk: Buffer): void {
+    if (!this.decoded) this.idle?.refresh();
+    let out = '';
+    for (const upstreamEv of this.reader.push(chunk)) {
+      for (const ev of this.adapter ? this.adapter.push(upstreamEv) : [upstreamEv]) {
+        const sent = this.send(ev, out);
+        if (sent === undefined) return;
+        out += sent;
+        if (ev.event === 'message_stop' || ev.event === 'error') return this.finish('complete', undefined, out);
+      }
+    }
+    if (this.reader.tooLarge) return this.cut('broken', 'upstream_event_too_large', `upstream "${this.upstream.name}" sent an SSE event larger than ${this.upstream.limits.eventBytes} bytes (limits.event)`, out);
+    if (out && !this.res.write(out)) this.hold();
+  }
+
+  /** The text to send for one event, or undefined when a stage failed on it (the stream is then ended). */
+  private send(ev: SseEvent, before = ''): string | undefined {
+    try {
+      return this.process(ev);
+    } catch (err) {
+      const failure = err instanceof GatewayError ? err : new GatewayError('transform_failed', String(err));
+      this.finish('stage_failed', failure, before);
+      return undefined;
+    }
+  }
+
+  /** The translated stream's closing events: complete at message_stop; an error event it made ends it broken. */
+  private endAdapted(events: SseEvent[]): void {
+    let out = '';
+    for (const ev of events) {
+      const sent = this.send(ev, out);
+      if (sent === undefined) return;
+      out += sent;
+      if (ev.event === 'message_stop') return this.finish('complete', undefined, out);
+      if (ev.event === 'error') return this.finish('broken', undefined, out, true);
+    }
+    this.cut('broken', 'upstream_stream_broken', `upstream "${this.upstream.name}" ended the stream before its answer was complete`, out);
+  }
+
+  /** Pauses the upstream until the client drained what was written. */
+  private hold(): void {
+    this.held = true;
+    clearTimeout(this.idle);
+    this.source.pause();
+    this.res.once('drain', () => {
+      if (this.finished) return;
+      this.held = false;
+      this.idle = setTimeout(this.onIdle, this.upstream.timeouts.idleMs);
+      this.source.resume();
+    });
+  }
+
+  /** Runs the stages on one event; returns the text to send. Events no stage wants pass unparsed. */
+  private process(ev: SseEvent): string {
+    if (this.wanted && !this.wanted.has(ev.event)) return ev.raw;
+    // Translated events come with `json` set.
+    if (ev.json === undefined) {
+      try {
+        ev.json = JSON.parse(ev.data);
+      } catch {
+        return ev.raw;
+      }
+    }
+    return runEvent(this.ctx, this.stages, ev).raw;
+  }
+
+  /** Ends the stream with the catalogue's error `code`. */
+  private cut(outcome: StreamOutcome, code: GatewayErrorCode, message: string, last = ''): void {
+    this.finish(outcome, new GatewayError(code, message), last);
+  }
+
+  private finish(outcome: StreamOutcome, err?: GatewayError, last = '', errorSent = false): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.ctx.cutStream = undefined;
+    clearTimeout(this.idle);
+    this.source.removeListener('data', this.onData);
+    if (outcome === 'complete') {
+      this.res.end(last);
+      closeAfterStop(this.upstreamRes, this.source);
+    } else {
+      this.upstreamRes.destroy();
+      if (this.decoded) this.source.destroy();
+      // Never let a cut stream look complete: send Anthropic's error event, then close the connection.
+      if (errorSent) endStream(this.res, last);
+      else if (outcome !== 'client_gone') endWithErrorEvent(this.res, err ?? new GatewayError('upstream_stream_broken', 'upstream stream ended early'), last);
+    }
+    this.resolve(outcome);
+  }
 }
 
 /**
@@ -169,24 +214,4 @@ function endStream(res: ServerResponse, last: string): void {
   if (res.destroyed) return;
   const socket = res.socket;
   res.end(last, () => socket?.destroy());
-}
-
-/** Runs taps and transforms on one event; returns the text to send. Translated events come with `json` set. */
-function processEvent(ctx: RequestContext, ev: SseEvent, stages: readonly Stage[], wanted: ReadonlySet<string>): string {
-  if (!wanted.has(ev.event)) return ev.raw;
-  if (ev.json === undefined) {
-    try {
-      ev.json = JSON.parse(ev.data);
-    } catch {
-      return ev.raw;
-    }
-  }
-  if (WANTED_EVENTS.has(ev.event)) ctx.usage.onEvent(ev.event, ev.json);
-  let current = ev;
-  for (const s of stages) {
-    if (!s.onEvent || (s.events && !s.events.has(current.event))) continue;
-    const next = s.onEvent(ctx, current);
-    if (next) current = next;
-  }
-  return current.raw;
 }

@@ -6,7 +6,7 @@ import { RequestContext, type Services } from '../../src/pipeline/context.js';
 import { runUpstreamStages } from '../../src/pipeline/run-stages.js';
 import { compilePlan } from '../../src/plan/compile.js';
 import type { Plan } from '../../src/plan/types.js';
-import { parseBody } from '../../src/server/parse-body.js';
+import { parseBody } from '../../src/pipeline/parse-body.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { StateErrors } from '../../src/state/state-errors.js';
 import { ThinkingStore } from '../../src/thinking/thinking-store.js';

@@ -7,7 +7,7 @@ import { loadConfig } from '../../config/load.js';
 import { ConfigError, formatIssue } from '../../errors.js';
 import { compilePlan } from '../../plan/compile.js';
 import type { Plan } from '../../plan/types.js';
-import { selfLoop } from '../../plan/listen-checks.js';
+import { selfLoop } from '../../server/safe-binding.js';
 import { CONFIG_OPTION, type Command, type CommandArgs } from '../command.js';
 import { resolveConfigPath } from '../config-path.js';
 import { checkUpstream, type DoctorCheck } from '../doctor-checks.js';

@@ -7,8 +7,8 @@ import { compilePlan } from '../../plan/compile.js';
 import type { Message, MessagesBody } from '../../pipeline/messages.js';
 import { replaceWords, userTextOf } from '../../pipeline/user-text.js';
 import { minimalRequest } from '../../rule-tests/build-request.js';
-import { formatExplain } from '../../rule-tests/format-explain.js';
-import { simulate, type SimulationInput } from '../../rule-tests/simulate.js';
+import { formatExplain } from '../../explain/format-explain.js';
+import { simulate, type SimulationInput } from '../../explain/simulate.js';
 import { CONFIG_OPTION, type Command, type CommandArgs } from '../command.js';
 import { resolveConfigPath } from '../config-path.js';
 
@@ -76,6 +76,7 @@ async function run(args: CommandArgs): Promise<number> {
     raw: readRequest(args),
     session: args.string('session'),
     sticky: parseStickyOptions(args.strings('sticky')),
+    failing: args.strings('fail'),
   };
   const { plan } = compilePlan(loadConfig(configPath), process.env);
   try {
@@ -94,9 +95,10 @@ export const explainCommand: Command = {
   name: 'explain',
   summary: 'show what the rules do with a request, without calling any upstream',
   description:
-    'Runs a request (a JSON file, - for stdin, or a minimal one around --text) through the real routing\n' +
-    'pipeline without calling any upstream: every route tried with each condition\'s verdict, the chosen\n' +
-    'upstream or local reply, the sticky state change, and the body the upstream would receive as a diff.',
+    'Runs a request (a JSON file, - for stdin, or a minimal one around --text) through the request path\n' +
+    '`serve` runs, without calling any upstream: the client admission (401/429), every route tried with each\n' +
+    'condition\'s verdict, the chosen upstream (budget reroutes and, with --fail, fallbacks) or local reply,\n' +
+    'the stages on the way in and out, the sticky state change, and the body the upstream would receive as a diff.',
   exitCodes: '0 the request would be routed or answered by a rule, 1 the gateway would reject it (bad body, no\nroute, ...) or the rule file is invalid, 2 wrong usage.',
   positionals: { usage: '[request.json|-]', max: 1 },
   options: {
@@ -104,6 +106,7 @@ export const explainCommand: Command = {
     text: { type: 'string', value: 'TEXT', description: 'last user text (replaces it in the request file, or builds a minimal request)', allowEmpty: true },
     session: { type: 'string', value: 'ID', description: 'session id (instead of the one the request carries)' },
     sticky: { type: 'string', value: '[SCOPE=]VALUE', multiple: true, description: 'sticky state before the request (scope session, client or global; default session)' },
+    fail: { type: 'string', value: 'UPSTREAM', multiple: true, description: 'make this upstream fail (as unreachable) to see its fallback' },
     header: { type: 'string', value: 'K:V', multiple: true, description: 'request header', check: (v) => (v.indexOf(':') > 0 ? undefined : 'expected Name:Value') },
     path: { type: 'string', value: 'PATH', description: 'request path (default /v1/messages)', check: (v) => (v.startsWith('/') ? undefined : 'expected a path starting with /') },
     method: { type: 'string', value: 'METHOD', description: 'request method (default POST)', check: (v) => (/^[A-Za-z]+$/.test(v) ? undefined : 'expected an HTTP method such as POST') },

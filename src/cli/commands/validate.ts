@@ -2,7 +2,7 @@
 import { loadConfig } from '../../config/load.js';
 import { ConfigError, formatIssue } from '../../errors.js';
 import { compilePlan } from '../../plan/compile.js';
-import { listenIssues } from '../../plan/listen-checks.js';
+import { listenIssues } from '../../server/safe-binding.js';
 import { CONFIG_OPTION, type Command, type CommandArgs } from '../command.js';
 import { resolveConfigPath } from '../config-path.js';
 import { localUrl } from '../gateway-url.js';

@@ -8,7 +8,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { compilePlan } from '../../../src/plan/compile.js';
 import type { Plan } from '../../../src/plan/types.js';
 import { startGateway } from '../../../src/server/start.js';
-import { isLoopback, unsafeBinding } from '../../../src/team/safe-binding.js';
+import { isLoopback, unsafeBinding } from '../../../src/server/safe-binding.js';
 import { ask, CLASSIC_RULES, clientHeaders, errorMessage, KEYS, metric, METRICS_TOKEN, startTeam, type TeamSetup } from '../../support/team-gateway.js';
 
 const BACKEND_HASH = createHash('sha256').update(KEYS.backend).digest('hex');

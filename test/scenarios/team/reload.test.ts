@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { reload } from '../../../src/server/lifecycle.js';
-import { watchConfig } from '../../../src/team/config-watch.js';
+import { watchConfig } from '../../../src/config/watch.js';
 import { ask, CLASSIC_RULES, clientHeaders, health, metric, startTeam, userBody, type TeamSetup } from '../../support/team-gateway.js';
 
 /** A config whose `ping` reply says `version`, and whose other requests go to `fallthrough`. */

@@ -15,9 +15,9 @@ import { RequestContext, type Services } from '../../../src/pipeline/context.js'
 import { selectRoute } from '../../../src/pipeline/select-route.js';
 import { compilePlan } from '../../../src/plan/compile.js';
 import type { Plan } from '../../../src/plan/types.js';
-import { formatExplain } from '../../../src/rule-tests/format-explain.js';
-import { simulate, type SimulationInput } from '../../../src/rule-tests/simulate.js';
-import { parseBody } from '../../../src/server/parse-body.js';
+import { formatExplain } from '../../../src/explain/format-explain.js';
+import { simulate, type SimulationInput } from '../../../src/explain/simulate.js';
+import { parseBody } from '../../../src/pipeline/parse-body.js';
 
 interface Captured {
   name: string;

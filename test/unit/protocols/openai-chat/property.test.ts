@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { GatewayError } from '../../../../src/errors.js';
 import { openaiChat } from '../../../../src/protocols/openai-chat/index.js';
-import { parseBody } from '../../../../src/server/parse-body.js';
+import { parseBody } from '../../../../src/pipeline/parse-body.js';
 import { checkChatRequest } from '../../../support/openai-chat-validation.js';
 
 const text = fc.string({ maxLength: 20 });

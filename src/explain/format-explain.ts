@@ -30,6 +30,7 @@ export function formatExplain(plan: Plan, input: SimulationInput, sim: Simulatio
   const out: string[] = [];
   const model = typeof sim.inputBody?.model === 'string' ? sim.inputBody.model : 'none';
   out.push(`Request: ${input.method} ${input.path}  model ${model}  session ${sim.session ?? 'none'}  (${kb(input.raw.length)})`);
+  if (plan.clients.length > 0) out.push(`Client: ${sim.client ?? 'none (refused before routing)'}`);
   out.push(`Sticky state before: ${stateText(sim.stickyBefore)}`, '', 'Routes (first match wins):');
   plan.routes.forEach((route, i) => {
     const trace = sim.traces.find((t) => t.route === route.name);
@@ -83,11 +84,19 @@ function upstreamLines(input: SimulationInput, sim: Simulation, u: CompiledUpstr
   const auth = u.auth.kind === 'key' ? `key from $${u.auth.env} as ${u.auth.as}` : u.protocol ? 'no key sent' : 'client credentials passed through';
   const moved = sim.reroutedFrom ? `, moved from ${sim.reroutedFrom} by its profile` : '';
   out.push(`Upstream: ${u.name} → ${input.method} ${base}${input.path}  (${auth}${u.fallback ? `, fallback ${u.fallback}` : ''}${moved})`);
-  const stages = [...(sim.route?.requestStages ?? []), ...u.requestStages].map((s) => s.name);
-  out.push(`Request transforms: ${stages.length > 0 ? stages.join(', ') : 'none'}`);
+  if (sim.overBudgetFrom) out.push(`Budget: over a cap; moved from ${sim.overBudgetFrom} to the client's over_budget upstream ${u.name}`);
+  out.push(...attemptLines(sim));
+  out.push(`Request stages: ${sim.requestStages.length > 0 ? sim.requestStages.join(', ') : 'none'}`);
+  if (sim.responseStages.length > 0) out.push(`Response stages: ${sim.responseStages.join(', ')}`);
   if (u.profile || sim.profileNotes.length > 0) {
     const name = u.profile ? `${u.profile.profile.name} — ${u.profile.profile.title}` : `none on ${u.name}; changes on the way`;
     out.push(`Profile: ${name}${sim.profileNotes.length === 0 ? ': nothing to change' : ''}`, ...sim.profileNotes.map((n) => `  - ${n}`));
   }
   return out;
+}
+
+/** The upstreams tried, when more than one was (a dry-run failure and its fallback). */
+function attemptLines(sim: Simulation): string[] {
+  if (sim.attempts.length < 2 && !sim.attempts[0]?.failed) return [];
+  return [`Attempts: ${sim.attempts.map((a) => `${a.upstream}${a.failed ? ' (fails)' : ' (answers)'}`).join(' → fallback ')}`];
 }
