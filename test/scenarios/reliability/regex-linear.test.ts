@@ -20,7 +20,7 @@ const ADVERSARIAL: Array<{ pattern: string; unit: string }> = [
  */
 function timeInChild(): Array<{ pattern: string; ms40: number; ms4k: number; matched: boolean }> {
   const script = `
-    import { compileTextMatch } from './src/plan/text-match.ts';
+    import { compileTextMatch } from './src/match/text-match.ts';
     const cases = ${JSON.stringify(ADVERSARIAL)};
     const out = [];
     for (const c of cases) {
@@ -45,8 +45,10 @@ describe('rule regexes run in linear time', () => {
     const results = timeInChild();
     for (const r of results) {
       assert.equal(r.matched, false, `${r.pattern} must not match a near-miss`);
-      assert.ok(r.ms40 < 50, `${r.pattern} on 40 characters took ${r.ms40} ms`);
-      assert.ok(r.ms4k < 200, `${r.pattern} on 4 KB took ${r.ms4k} ms`);
+      // A backtracking engine needs about 2^40 steps for these patterns on 40 characters (hours); the bounds
+      // leave room for a loaded machine without letting that through.
+      assert.ok(r.ms40 < 500, `${r.pattern} on 40 characters took ${r.ms40} ms`);
+      assert.ok(r.ms4k < 2000, `${r.pattern} on 4 KB took ${r.ms4k} ms`);
     }
     console.log(`# times: ${results.map((r) => `${r.pattern} 40c ${r.ms40.toFixed(2)} ms, 4KB ${r.ms4k.toFixed(2)} ms`).join('; ')}`);
   });
