@@ -2,6 +2,7 @@
  * What `mmexec statusline` prints: the fields it reads from Claude Code's status JSON, the session record
  * the gateway answers `GET /sessions/<id>` with, and the one short line made from them.
  */
+import type { SessionView } from '../ledger/session-view.js';
 
 /**
  * The part of Claude Code's status line input used here. Claude Code sends the status command a JSON object
@@ -13,23 +14,8 @@ export interface StatusInput {
   modelName: string | undefined;
 }
 
-/** One session as the gateway's `GET /sessions/<id>` reports it. */
-export interface SessionRecord {
-  session: string;
-  route: string;
-  upstream: string;
-  provider: string;
-  /** The model of the last answer. */
-  model: string;
-  requests: number;
-  tokens: { input: number; output: number; cache_read: number; cache_write: number };
-  cost_usd: number;
-  saved_usd: number;
-  /** Cache reads over all input tokens, 0 to 1. */
-  cache_read_ratio: number;
-  last_error: null | { status: number; type: string; at: string };
-  updated_at: string;
-}
+/** One session as the gateway's `GET /sessions/<id>` reports it (the ledger's own view type). */
+export type SessionRecord = SessionView;
 
 /** Reads the fields used from Claude Code's status JSON text; anything unparsable gives empty fields. */
 export function parseStatusInput(text: string): StatusInput {

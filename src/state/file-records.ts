@@ -4,8 +4,9 @@
  * the directory), so concurrent changes never lose one another. Which records changed last is kept in
  * memory, read from the files once on first use.
  */
+import { readTextIfPresent } from './read-text.js';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyChange } from './record-change.js';
 import type { RecordChange, RecordNamespace, StoredRecord } from './store.js';
@@ -51,13 +52,8 @@ export class FileRecords {
   }
 
   private async read(file: string): Promise<RecordFile | undefined> {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    const text = await readTextIfPresent(file);
+    if (text === undefined) return undefined;
     try {
       const rec = JSON.parse(text) as RecordFile;
       if (!rec || typeof rec.fields !== 'object' || typeof rec.expires_at !== 'number') throw new Error('bad record');

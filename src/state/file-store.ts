@@ -4,6 +4,7 @@
  * counters under `<dir>/counters/`, records under `<dir>/ledger/` (file-records.ts). Writes are atomic (temp file + rename); a corrupt file reads as unset.
  * One gateway process per directory (see dir-lock.ts); expired files are removed by a bounded sweep.
  */
+import { readTextIfPresent } from './read-text.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -108,13 +109,8 @@ export class FileStore implements StateStore {
   private async readFile(ns: StateNamespace, key: string): Promise<Record_ | undefined> {
     const p = this.pathOf(ns, key);
     const file = join(p.dir, p.file);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    const text = await readTextIfPresent(file);
+    if (text === undefined) return undefined;
     try {
       const rec = JSON.parse(text) as Record_;
       if (typeof rec?.value !== 'string') throw new Error('no value');
