@@ -3,20 +3,31 @@ import { loadDotEnv } from '../config/dotenv.js';
 import { ConfigError, formatIssue, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commandHelp, commandUsage, parseCommandArgs, type Command } from './command.js';
-import { claudeCommand } from './commands/claude.js';
-import { doctorCommand } from './commands/doctor.js';
-import { explainCommand } from './commands/explain.js';
-import { initCommand } from './commands/init.js';
-import { serveCommand } from './commands/serve.js';
-import { statusCommand } from './commands/status.js';
-import { statuslineCommand } from './commands/statusline.js';
-import { testCommand } from './commands/test.js';
-import { validateCommand } from './commands/validate.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, validateCommand, explainCommand, testCommand, statusCommand, statuslineCommand, claudeCommand, doctorCommand, initCommand];
+/**
+ * The commands, each loaded only when it runs (or for help): `mmexec statusline`, run by Claude Code at every
+ * refresh, then starts without loading the server and its dependencies.
+ */
+const COMMANDS: ReadonlyArray<{ name: string; load: () => Promise<Command> }> = [
+  { name: 'serve', load: async () => (await import('./commands/serve.js')).serveCommand },
+  { name: 'validate', load: async () => (await import('./commands/validate.js')).validateCommand },
+  { name: 'explain', load: async () => (await import('./commands/explain.js')).explainCommand },
+  { name: 'test', load: async () => (await import('./commands/test.js')).testCommand },
+  { name: 'status', load: async () => (await import('./commands/status.js')).statusCommand },
+  { name: 'statusline', load: async () => (await import('./commands/statusline.js')).statuslineCommand },
+  { name: 'claude', load: async () => (await import('./commands/claude.js')).claudeCommand },
+  { name: 'doctor', load: async () => (await import('./commands/doctor.js')).doctorCommand },
+  { name: 'init', load: async () => (await import('./commands/init.js')).initCommand },
+];
 
-function help(): string {
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}\n             ${commandUsage(c)}`);
+/** The command called `name`, loaded; undefined when there is none. */
+async function loadCommand(name: string): Promise<Command | undefined> {
+  return COMMANDS.find((c) => c.name === name)?.load();
+}
+
+async function help(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
+  const lines = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}\n             ${commandUsage(c)}`);
   return (
     `mmexec ${VERSION}: a rule-driven gateway for the Anthropic Messages API\n\nUsage: mmexec <command> [options]\n\nCommands:\n${lines.join('\n')}\n` +
     `  help       mmexec help <command>: the options of a command (same as mmexec <command> --help)\n\n` +
@@ -43,12 +54,12 @@ function report(name: string, err: unknown): number {
   return 1;
 }
 
-function helpCommand(rest: readonly string[]): number {
+async function helpCommand(rest: readonly string[]): Promise<number> {
   if (rest.length === 0) {
-    process.stdout.write(help());
+    process.stdout.write(await help());
     return 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === rest[0]);
+  const cmd = await loadCommand(rest[0]!);
   if (!cmd || rest.length > 1) {
     process.stderr.write(`mmexec help: ${cmd ? `unexpected argument "${rest[1]}"` : `unknown command "${rest[0]}"`}\nUsage: mmexec help [command]\n`);
     return 2;
@@ -65,9 +76,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
+  const cmd = await loadCommand(name);
   if (!cmd) {
-    process.stderr.write(`mmexec: unknown ${name.startsWith('-') ? 'option' : 'command'} "${name}"\n\n${help()}`);
+    process.stderr.write(`mmexec: unknown ${name.startsWith('-') ? 'option' : 'command'} "${name}"\n\n${await help()}`);
     return 2;
   }
   try {
