@@ -42,7 +42,8 @@ function note(gw: Gateway, ctx: RequestContext | undefined, r: FinishedRequest):
     forwarded: upstream !== undefined,
     status: r.status,
     errorType: r.error?.type,
-    failed: r.status >= 400 || r.broken,
+    // A route's own reply (the teapot 418 included) is the answer the rules chose, not a failure.
+    failed: !ctx?.route?.reply && (r.status >= 400 || r.broken),
     tokens,
     costUsd: r.costUsd,
     savedUsd: r.savingsUsd,

@@ -74,6 +74,13 @@ describe('session ledger', () => {
     assert.equal(view.model, 'unknown', 'no model has answered this session');
   });
 
+  it('does not count a teapot reply (mmstatus, mmexec, mmrelease) as the last error', async () => {
+    const url = s.gateway.url;
+    assert.equal((await postMessages(url, body('mmstatus'), 'sess-teapot')).status, 418);
+    const view = await sessionAfter(url, 'sess-teapot', 1);
+    assert.equal(view.last_error, null, 'a reply the rules chose is an answer, not a failure');
+  });
+
   it('answers 404 in Anthropic format for an unknown session and 401 without the token', async () => {
     const url = s.gateway.url;
     const missing = await getJson(`${url}/sessions/never-seen`);
