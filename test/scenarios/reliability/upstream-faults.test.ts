@@ -172,9 +172,13 @@ describe('upstream faults', () => {
     const [res] = (await once(client, 'response')) as [import('node:http').IncomingMessage];
     res.pause();
     await eventWithin(wasBlocked, 5000, 'the upstream to be blocked');
-    // Let the pipe settle while the reader reads nothing: the upstream must stay blocked.
-    await new Promise((r) => setTimeout(r, 300));
-    const stalled = written;
+    // Let the pipe settle while the reader reads nothing (socket buffers fill; slower on a loaded machine): the
+    // upstream must then stay blocked. Without backpressure it never settles and the bound below fails.
+    let stalled = -1;
+    for (let i = 0; i < 20 && written !== stalled; i++) {
+      stalled = written;
+      await new Promise((r) => setTimeout(r, 300));
+    }
     // Longer than the idle timeout: a paused reader must not be mistaken for an idle upstream.
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(written, stalled, 'the upstream kept writing while nobody read');
