@@ -1,8 +1,10 @@
 /**
  * Records of the file store: `<dir>/ledger/<session|day>/<key>.json`, each `{fields, updated_at, expires_at}`.
  * A change is a read-modify-write run exclusively with every other write to that file (this process owns
- * the directory), so concurrent changes never lose one another. Which records changed last is kept in
- * memory, read from the files once on first use.
+ * the directory), so concurrent changes never lose one another. Changes to one file that arrive while its
+ * previous write runs wait together and are applied, in order, by one read and one write (a busy session
+ * and the day's totals are written once per round, not once per request). Which records changed last is
+ * kept in memory, read from the files once on first use.
  */
 import { readTextIfPresent } from './read-text.js';
 import { randomBytes } from 'node:crypto';
@@ -29,11 +31,20 @@ export function recordDirs(dir: string): string[] {
   return [join(dir, 'ledger', 'session'), join(dir, 'ledger', 'day')];
 }
 
+/** Changes to one file waiting for their turn, applied together. */
+interface PendingWrite {
+  readonly changes: RecordChange[];
+  ttlSeconds: number;
+  done?: Promise<void>;
+}
+
 /** One per file store. */
 export class FileRecords {
   /** Per namespace: key → time of its last change, oldest first. */
   private readonly index = new Map<RecordNamespace, Promise<Map<string, number>>>();
   private readonly made = new Set<string>();
+  /** Per file: the changes not yet picked up by a write. */
+  private readonly pending = new Map<string, PendingWrite>();
 
   constructor(
     private readonly dir: string,
@@ -64,7 +75,7 @@ export class FileRecords {
     }
   }
 
-  /** Applies a change (see StateStore.updateRecord). */
+  /** Applies a change (see StateStore.updateRecord); joins the file's waiting changes when there are any. */
   async update(ns: RecordNamespace, key: string, change: RecordChange, ttlSeconds: number): Promise<void> {
     const file = this.fileOf(ns, key);
     const dir = this.dirOf(ns);
@@ -73,16 +84,33 @@ export class FileRecords {
       this.made.add(dir);
     }
     const index = await this.indexOf(ns);
-    await this.exclusive(file, async () => {
-      const now = this.now();
-      const rec: RecordFile = { fields: applyChange((await this.read(file))?.fields ?? {}, change), updated_at: now, expires_at: now + ttlSeconds * 1000 };
-      const tmp = join(dir, `.${key}.json.${randomBytes(6).toString('hex')}.tmp`);
-      await writeFile(tmp, JSON.stringify(rec), { mode: 0o600 });
-      await rename(tmp, file);
-      index.delete(key);
-      index.set(key, now);
-      if (index.size > MAX_INDEXED) index.delete(index.keys().next().value!);
+    const waiting = this.pending.get(file);
+    if (waiting) {
+      waiting.changes.push(change);
+      waiting.ttlSeconds = ttlSeconds;
+      return waiting.done;
+    }
+    const batch: PendingWrite = { changes: [change], ttlSeconds };
+    this.pending.set(file, batch);
+    batch.done = this.exclusive(file, () => {
+      this.pending.delete(file);
+      return this.write(file, dir, key, batch, index);
     });
+    return batch.done;
+  }
+
+  /** One read-modify-write of `file` applying every change of `batch`. */
+  private async write(file: string, dir: string, key: string, batch: PendingWrite, index: Map<string, number>): Promise<void> {
+    let fields = (await this.read(file))?.fields ?? {};
+    for (const change of batch.changes) fields = applyChange(fields, change);
+    const now = this.now();
+    const rec: RecordFile = { fields, updated_at: now, expires_at: now + batch.ttlSeconds * 1000 };
+    const tmp = join(dir, `.${key}.json.${randomBytes(6).toString('hex')}.tmp`);
+    await writeFile(tmp, JSON.stringify(rec), { mode: 0o600 });
+    await rename(tmp, file);
+    index.delete(key);
+    index.set(key, now);
+    if (index.size > MAX_INDEXED) index.delete(index.keys().next().value!);
   }
 
   /** A record's fields (see StateStore.getRecord). */
