@@ -10,6 +10,7 @@ import { startClaude } from '../../support/claude-cli.js';
 import { claudeRelease, DEFAULT_VERSION, releaseSkip } from '../../support/claude-releases.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
 import { startFakeOpenAIChat, type FakeOpenAIChat } from '../../support/fake-openai-chat.js';
+import { protocolRules } from '../../support/protocol-rules.js';
 import { startTestGateway, type TestGateway } from '../../support/gateway.js';
 import { THOUGHT_PREFIX } from '../../../src/thinking/convert.js';
 
@@ -21,37 +22,7 @@ const release = claudeRelease(DEFAULT_VERSION);
 const ADAPTIVE_MODEL = 'claude-opus-4-8';
 
 function rules(openai: string, anthropic: string): string {
-  return `version: 1
-server: { metrics_token: ${METRICS_TOKEN} }
-upstreams:
-  anthropic:
-    url: ${anthropic}
-    provider: anthropic
-    auth: passthrough
-    request: [minimax-thinking-to-text]
-  openai:
-    url: ${openai}
-    protocol: openai-chat
-    auth: { key_env: OPENAI_API_KEY }
-    model: gpt-5.4-mini
-    response: [restore-model]
-routes:
-  - name: trigger-openai
-    when: { path: /v1/messages, last_user_text: { regex: '^\\s*mmexec(\\s|$)' } }
-    strip_trigger: true
-    sticky: { set: openai }
-    upstream: openai
-  - name: release-to-anthropic
-    when: { path: /v1/messages, last_user_text: { regex: '^\\s*mmrelease(\\s|$)' } }
-    strip_trigger: true
-    sticky: { clear: true }
-    upstream: anthropic
-  - name: sticky-openai
-    when: { sticky: openai }
-    upstream: openai
-  - name: default-anthropic
-    upstream: anthropic
-`;
+  return protocolRules({ anthropic, url: openai, protocol: 'openai-chat', model: 'gpt-5.4-mini', head: `server: { metrics_token: ${METRICS_TOKEN} }`, response: ['restore-model'] });
 }
 
 type Obj = Record<string, unknown>;

@@ -14,6 +14,7 @@ import { buildPlan } from '../../../src/server/start.js';
 import { THOUGHT_PREFIX } from '../../../src/thinking/convert.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
 import { startFakeOpenAIChat, type FakeOpenAIChat } from '../../support/fake-openai-chat.js';
+import { protocolRules } from '../../support/protocol-rules.js';
 import { startTestGateway, type TestGateway } from '../../support/gateway.js';
 import { streamViolation, type NamedEvent } from '../../support/anthropic-stream-check.js';
 
@@ -22,23 +23,13 @@ const METRICS_TOKEN = 'metrics-token-openai';
 const OPENAI_MODEL = 'claude-via-openai';
 
 function rules(openai: string, anthropic: string): string {
-  return `version: 1
-server: { metrics_token: ${METRICS_TOKEN} }
-models:
-  - { id: ${OPENAI_MODEL}, display_name: GPT through mmexec }
-upstreams:
-  anthropic:
-    url: ${anthropic}
-    provider: anthropic
-    auth: passthrough
-    request: [minimax-thinking-to-text]
-  openai:
-    url: ${openai}
-    protocol: openai-chat
-    auth: { key_env: OPENAI_API_KEY }
-    model: gpt-5.4-mini
-routes:
-  - name: to-openai
+  return protocolRules({
+    anthropic,
+    url: openai,
+    protocol: 'openai-chat',
+    model: 'gpt-5.4-mini',
+    head: `server: { metrics_token: ${METRICS_TOKEN} }\nmodels:\n  - { id: ${OPENAI_MODEL}, display_name: GPT through mmexec }`,
+    routes: `  - name: to-openai
     when: { model: ${OPENAI_MODEL} }
     upstream: openai
   - name: to-openai-by-header
@@ -46,7 +37,8 @@ routes:
     upstream: openai
   - name: default
     upstream: anthropic
-`;
+`,
+  });
 }
 
 let chat: FakeOpenAIChat;

@@ -11,6 +11,7 @@ import { startClaude } from '../../support/claude-cli.js';
 import { claudeRelease, DEFAULT_VERSION, releaseSkip } from '../../support/claude-releases.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
 import { startFakeResponses, type FakeResponses, type ScriptedReply } from '../../support/fake-openai-responses.js';
+import { protocolRules } from '../../support/protocol-rules.js';
 import { startTestGateway, type TestGateway } from '../../support/gateway.js';
 
 const KEY = 'sk-openai-responses-cli';
@@ -21,36 +22,7 @@ const ADAPTIVE_MODEL = 'claude-opus-4-8';
 const REASONING = { summary: 'The user wants the shell to print a word.', encrypted: 'gAAAAABoClaudeCodeRoundTrip==' };
 
 function rules(responses: string, anthropic: string): string {
-  return `version: 1
-upstreams:
-  anthropic:
-    url: ${anthropic}
-    provider: anthropic
-    auth: passthrough
-    request: [minimax-thinking-to-text]
-  openai:
-    url: ${responses}/v1
-    protocol: openai-responses
-    auth: { key_env: OPENAI_API_KEY }
-    model: gpt-5.4
-    response: [restore-model]
-routes:
-  - name: trigger-openai
-    when: { path: /v1/messages, last_user_text: { regex: '^\\s*mmexec(\\s|$)' } }
-    strip_trigger: true
-    sticky: { set: openai }
-    upstream: openai
-  - name: release-to-anthropic
-    when: { path: /v1/messages, last_user_text: { regex: '^\\s*mmrelease(\\s|$)' } }
-    strip_trigger: true
-    sticky: { clear: true }
-    upstream: anthropic
-  - name: sticky-openai
-    when: { sticky: openai }
-    upstream: openai
-  - name: default-anthropic
-    upstream: anthropic
-`;
+  return protocolRules({ anthropic, url: `${responses}/v1`, protocol: 'openai-responses', model: 'gpt-5.4', response: ['restore-model'] });
 }
 
 type Obj = Record<string, unknown>;

@@ -12,6 +12,7 @@ import Anthropic, { APIError, PaymentRequiredError, RateLimitError } from '@anth
 import { startGateway } from '../../../src/server/start.js';
 import { THOUGHT_PREFIX } from '../../../src/thinking/convert.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js';
+import { protocolRules } from '../../support/protocol-rules.js';
 import { startTestGateway, type TestGateway } from '../../support/gateway.js';
 import { startFakeResponses, type FakeResponses } from '../../support/fake-openai-responses.js';
 import { streamViolation, type NamedEvent } from '../../support/anthropic-stream-check.js';
@@ -22,27 +23,19 @@ const KEY = 'sk-openai-responses-test';
 const MODEL = 'claude-via-responses';
 
 function rules(responses: string, anthropic: string): string {
-  return `version: 1
-models:
-  - { id: ${MODEL}, display_name: GPT through the Responses API }
-upstreams:
-  anthropic:
-    url: ${anthropic}
-    provider: anthropic
-    auth: passthrough
-    request: [minimax-thinking-to-text]
-  openai:
-    url: ${responses}/v1
-    protocol: openai-responses
-    auth: { key_env: OPENAI_API_KEY }
-    model: gpt-5.4
-routes:
-  - name: to-openai
+  return protocolRules({
+    anthropic,
+    url: `${responses}/v1`,
+    protocol: 'openai-responses',
+    model: 'gpt-5.4',
+    head: `models:\n  - { id: ${MODEL}, display_name: GPT through the Responses API }`,
+    routes: `  - name: to-openai
     when: { model: ${MODEL} }
     upstream: openai
   - name: default
     upstream: anthropic
-`;
+`,
+  });
 }
 
 let fake: FakeResponses;
