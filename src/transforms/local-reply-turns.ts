@@ -86,8 +86,3 @@ function pairAt(src: TurnSource, i: number): ElementRun[] | undefined {
     { first: j, last: j + 1, value: merged },
   ];
 }
-
-/** Applies runs to a parsed messages array (each run's messages replaced by its one message). */
-export function applyRuns(messages: unknown[], runs: readonly ElementRun[]): void {
-  for (const r of [...runs].sort((a, b) => b.first - a.first)) messages.splice(r.first, r.last - r.first + 1, r.value);
-}

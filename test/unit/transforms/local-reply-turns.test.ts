@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LoadedConfig } from '../../../src/config/load.js';
 import type { Message } from '../../../src/pipeline/messages.js';
-import { applyRuns, localReplyRuns, replyTextPatterns, type TurnSource } from '../../../src/transforms/local-reply-turns.js';
+import { RequestBody } from '../../../src/body/request-body.js';
+import { localReplyRuns, replyTextPatterns, type TurnSource } from '../../../src/transforms/local-reply-turns.js';
 
 const loaded = {
   config: {
@@ -18,12 +19,12 @@ const user = (content: Message['content']): Message => ({ role: 'user', content 
 const assistant = (text: string): Message => ({ role: 'assistant', content: [{ type: 'text', text }] });
 const system = (text: string): Message => ({ role: 'system', content: text });
 
-/** Runs the search over a parsed array and applies it, as drop-reply-leftovers does for a parsed body. */
+/** Runs the search over a request body and applies it, as drop-reply-leftovers does. */
 function dropped(messages: Message[], words = ['mmexec', 'mmstatus']): Message[] {
-  const copy = structuredClone(messages);
-  const src: TurnSource = { message: (i) => copy[i], words: new Set(words), patterns: replyTextPatterns(loaded), tidy: (m) => m };
-  applyRuns(copy, localReplyRuns(src, copy.map((_m, i) => i)));
-  return copy;
+  const body = new RequestBody(Buffer.from(JSON.stringify({ messages })));
+  const src: TurnSource = { message: (i) => body.message(i), words: new Set(words), patterns: replyTextPatterns(loaded), tidy: (m) => m };
+  body.replaceMessageRuns(localReplyRuns(src, messages.map((_m, i) => i)));
+  return (JSON.parse(body.outgoing().toString('utf8')) as { messages: Message[] }).messages;
 }
 
 describe('local reply turns', () => {
