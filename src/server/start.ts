@@ -65,6 +65,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    await gateway.ledger.flush();
     await store.close();
     gateway.close();
   };
