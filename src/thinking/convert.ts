@@ -23,6 +23,8 @@ interface Candidate extends ThinkingBlockRef {
  */
 export interface ThinkingBlockRef {
   readonly signature: string | undefined;
+  /** The signature's UTF-8 bytes when they are at hand without decoding (the verdict cache takes either). */
+  readonly signatureBytes?: Buffer | undefined;
   /** Hex SHA-256 of the thinking text as it is (the empty string when it is not a string). */
   hashOfText(): string;
   /** Hex SHA-256 of the trimmed text, or undefined when trimming changes nothing. */
@@ -62,7 +64,7 @@ export async function foreignBlocks<T extends ThinkingBlockRef>(blocks: readonly
   const foreign: T[] = [];
   const unknown: T[] = [];
   for (const block of blocks) {
-    const sig = block.signature;
+    const sig = block.signatureBytes ?? block.signature;
     const cached = sig ? store.verdicts.get(sig) : undefined;
     if (cached !== undefined) {
       if (cached) foreign.push(block);
@@ -76,7 +78,8 @@ export async function foreignBlocks<T extends ThinkingBlockRef>(blocks: readonly
   const seen = await store.recorded(unknown.map((c) => c.hashOfTrimmed()));
   unknown.forEach((c, i) => {
     if (!seen) return;
-    if (c.signature) store.verdicts.set(c.signature, seen[i]!);
+    const sig = c.signatureBytes ?? c.signature;
+    if (sig) store.verdicts.set(sig, seen[i]!);
     if (seen[i]) foreign.push(c);
   });
   return foreign;

@@ -22,14 +22,28 @@ const EMPTIED = Buffer.from(`[${JSON.stringify({ type: 'text', text: `${THOUGHT_
 export class ThinkingBytes implements ThinkingBlockRef {
   private decoded: string | undefined;
   private trimmedText: string | undefined;
+  private decodedSignature: string | undefined;
+  /** The signature's bytes between its quotes when it has no escapes and is not empty. */
+  readonly signatureBytes: Buffer | undefined;
 
   constructor(
     /** Span of the block object in the body. */
     readonly span: ValueSpan,
-    readonly signature: string | undefined,
+    /** The JSON string holding the signature, quotes included; undefined when `signature` is not a string. */
+    private readonly rawSignature: Buffer | undefined,
     /** The JSON string holding the text, quotes included; undefined when `thinking` is not a string. */
     private readonly raw: Buffer | undefined,
-  ) {}
+  ) {
+    const inner = rawSignature?.subarray(1, rawSignature.length - 1);
+    this.signatureBytes = inner && inner.length > 0 && !inner.includes(BACKSLASH) ? inner : undefined;
+  }
+
+  /** The signature, decoded when first asked for (the verdict cache reads its bytes). */
+  get signature(): string | undefined {
+    if (this.rawSignature === undefined) return undefined;
+    this.decodedSignature ??= this.signatureBytes ? this.signatureBytes.toString('utf8') : (JSON.parse(this.rawSignature.toString('utf8')) as string);
+    return this.decodedSignature;
+  }
 
   /** The text's bytes as they are when its JSON string has no escapes (UTF-8 already): the usual case. */
   private plain(): Buffer | undefined {
@@ -103,8 +117,9 @@ function bytesAre(b: Buffer, at: number, end: number, want: Buffer): boolean {
   return true;
 }
 
-/** Whether the JSON string at open..end (quotes included) holds an escape. */
+/** Whether the JSON string at open..end (quotes included) holds an escape; long strings are searched natively. */
 function escaped(b: Buffer, open: number, end: number): boolean {
+  if (end - open > 32) return b.subarray(open + 1, end - 1).includes(BACKSLASH);
   for (let i = open + 1; i < end - 1; i++) if (b[i] === BACKSLASH) return true;
   return false;
 }
@@ -120,11 +135,6 @@ function isString(b: Buffer, span: ValueSpan | undefined, want: Buffer): boolean
   if (!span || b[span.start] !== QUOTE) return false;
   if (bytesAre(b, span.start, span.end, want)) return true;
   return escaped(b, span.start, span.end) && JSON.parse(b.toString('utf8', span.start, span.end)) === JSON.parse(want.toString());
-}
-
-function stringAt(b: Buffer, span: ValueSpan | undefined): string | undefined {
-  if (!span || b[span.start] !== QUOTE) return undefined;
-  return escaped(b, span.start, span.end) ? (JSON.parse(b.toString('utf8', span.start, span.end)) as string) : b.toString('utf8', span.start + 1, span.end - 1);
 }
 
 /**
@@ -162,7 +172,8 @@ function walkBlock(b: Buffer, open: number, index: number, blocks: Map<ThinkingB
   });
   if (isString(b, type, THINKING)) {
     const raw = thinking && b[thinking.start] === QUOTE ? b.subarray(thinking.start, thinking.end) : undefined;
-    blocks.set(new ThinkingBytes({ start: open, end }, stringAt(b, signature), raw), index);
+    const sig = signature && b[signature.start] === QUOTE ? b.subarray(signature.start, signature.end) : undefined;
+    blocks.set(new ThinkingBytes({ start: open, end }, sig, raw), index);
   }
   return end;
 }

@@ -4,12 +4,21 @@
  */
 import { hash } from 'node:crypto';
 import type { StateOperation } from '../metrics/types.js';
-import { cacheKey, LruMap } from '../state/lru-map.js';
+import { cacheKey, LruMap, MAX_PLAIN_KEY } from '../state/lru-map.js';
 import type { StateStore } from '../state/store.js';
 
 /** Hex SHA-256 of a string. */
 export function sha256Hex(text: string): string {
   return hash('sha256', text, 'hex');
+}
+
+/**
+ * The verdict cache's key of a signature given as a string or as its UTF-8 bytes (read from the body
+ * without decoding): the same key either way for the ASCII signatures upstreams issue.
+ */
+function verdictKey(signature: string | Buffer, keep: boolean): string {
+  if (typeof signature === 'string') return cacheKey(signature, keep);
+  return signature.length <= MAX_PLAIN_KEY ? signature.toString('utf8') : `sha256:${hash('sha256', signature, 'base64')}`;
 }
 
 const VERDICT_ENTRIES = 20_000;
@@ -24,8 +33,8 @@ export class ThinkingStore {
    * client's strings: long ones are kept as their hash, and the cache is bounded in entries and bytes.
    */
   readonly verdicts = {
-    get: (signature: string): boolean | undefined => this.verdictCache.get(cacheKey(signature)),
-    set: (signature: string, foreign: boolean): void => this.verdictCache.set(cacheKey(signature, true), foreign),
+    get: (signature: string | Buffer): boolean | undefined => this.verdictCache.get(verdictKey(signature, false)),
+    set: (signature: string | Buffer, foreign: boolean): void => this.verdictCache.set(verdictKey(signature, true), foreign),
   };
 
   constructor(
