@@ -49,6 +49,30 @@ function watchSocket(socket: Socket, connectMs: number, onTimeout: () => void, t
   socket.once('connect', () => clearTimeout(t));
 }
 
+/** An upstream URL in the shape http-proxy reads (url.parse's): given a string, it parses it on every request. */
+interface ProxyTarget {
+  protocol: string;
+  host: string;
+  hostname: string;
+  port: string;
+  path: string;
+}
+
+/** Targets by URL, built once; plans name a handful of URLs, so the bound only guards against endless reloads. */
+const proxyTargets = new Map<string, ProxyTarget>();
+
+function proxyTarget(href: string): ProxyTarget {
+  let t = proxyTargets.get(href);
+  if (!t) {
+    const u = new URL(href);
+    // url.parse gives an IPv6 hostname without its brackets; `host` keeps them.
+    t = { protocol: u.protocol, host: u.host, hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'), port: u.port, path: u.pathname + u.search };
+    if (proxyTargets.size >= 1000) proxyTargets.clear();
+    proxyTargets.set(href, t);
+  }
+  return t;
+}
+
 /** A body source http-proxy can pipe without creating a stream per request. */
 function bodySource(body: Buffer): Stream {
   return { pipe: <T extends NodeJS.WritableStream>(dest: T): T => (dest.end(body), dest) } as unknown as Stream;
@@ -111,7 +135,7 @@ function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingM
       else r.once('socket', (socket: Socket) => watchSocket(socket, timeouts.connectMs, connectTimeout, a.timers));
     };
     a.timers.push(setTimeout(() => a.fail('first_byte_timeout', new GatewayError('upstream_timeout', `upstream "${name}" sent no response within ${timeouts.firstByteMs / 1000}s`)), timeouts.firstByteMs));
-    const options: AttemptOptions = { target, ignorePath, buffer: bodySource(body), agent: upstream.agent, onProxyReq };
+    const options: AttemptOptions = { target: proxyTarget(target), ignorePath, buffer: bodySource(body), agent: upstream.agent, onProxyReq };
     proxy.web(req, res, options, (err: NodeJS.ErrnoException) => {
       const kind: UpstreamErrorKind = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'reset' : 'connect';
       a.fail(kind, new GatewayError('upstream_unreachable', `upstream "${name}" is unreachable (${err.code ?? 'error'})`));

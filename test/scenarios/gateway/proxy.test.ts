@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { post, startTestGateway, userBody, type TestGateway } from '../../support/gateway.js';
 import { sse, startRecordingUpstream, textStream, type RecordingUpstream } from '../../support/recording-upstream.js';
@@ -159,5 +160,39 @@ routes:
     }
     assert.ok(arrivals.length >= events.length - 1, `events arrived in ${arrivals.length} reads; a buffering proxy delivers one`);
     assert.ok(arrivals.at(-1)! - arrivals[0]! >= 200, 'arrivals are spread over the upstream pacing');
+  });
+});
+
+describe('proxying to an upstream on an IPv6 address', () => {
+  it('reaches http://[::1]:port/base with the base path, the query and a bracketed Host header', async (t) => {
+    const seen: Array<{ url: string; host: string | undefined }> = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', host: req.headers.host });
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":"message","content":[]}'));
+    });
+    const listening = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(0, '::1', () => resolve(true));
+    });
+    if (!listening) {
+      t.skip('the IPv6 loopback address ::1 is not available on this machine');
+      return;
+    }
+    const port = (server.address() as AddressInfo).port;
+    const gw = await startTestGateway(`version: 1\nstate: { store: memory }\nupstreams:\n  v6: { url: "http://[::1]:${port}/base", auth: passthrough }\nroutes:\n  - { name: default, upstream: v6 }\n`);
+    try {
+      for (const path of ['/v1/messages?beta=true', '/v1/messages/count_tokens']) {
+        const res = await post(`${gw.url}${path}`, userBody('hi'));
+        assert.equal(res.status, 200);
+      }
+      assert.deepEqual(seen, [
+        { url: '/base/v1/messages?beta=true', host: `[::1]:${port}` },
+        { url: '/base/v1/messages/count_tokens', host: `[::1]:${port}` },
+      ]);
+    } finally {
+      await gw.close();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
