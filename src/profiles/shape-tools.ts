@@ -4,6 +4,7 @@
  * so deferred tools are sent as ordinary ones. The tools are parsed only when a byte search finds such a key
  * or a server tool.
  */
+import { BytesMemo } from '../body/bytes-memo.js';
 import type { FieldAccess } from './field-edits.js';
 import type { ProfileRules } from './types.js';
 
@@ -16,6 +17,8 @@ type Tool = Record<string, unknown> & { name?: unknown; type?: unknown };
 const isServerTool = (t: Tool): boolean => typeof t.type === 'string' && t.type !== 'custom';
 
 const lookCache = new WeakMap<ProfileRules, RegExp | undefined>();
+/** Per rules: the verdict of needsLook by the tools' bytes (a session sends the same tools every time). */
+const verdicts = new WeakMap<ProfileRules, BytesMemo<boolean>>();
 
 /** One pattern for the keys the rules do not take and (unless all are run) a dated server tool type. */
 function lookFor(rules: ProfileRules): RegExp | undefined {
@@ -27,12 +30,15 @@ function lookFor(rules: ProfileRules): RegExp | undefined {
   return re;
 }
 
-/** Whether the tools may need a change: one regular-expression pass over their bytes, no parse. */
+/** Whether the tools may need a change: one regular-expression pass over their bytes (remembered), no parse. */
 function needsLook(body: FieldAccess, rules: ProfileRules): boolean {
   const span = body.span('tools');
   if (!span) return body.field('tools') !== undefined; // parsed (no bytes to search), or no tools
   const re = lookFor(rules);
-  return re !== undefined && re.test(body.bytesOf(span).toString('latin1'));
+  if (re === undefined) return false;
+  let memo = verdicts.get(rules);
+  if (!memo) verdicts.set(rules, (memo = new BytesMemo()));
+  return memo.get(body.bytesOf(span), (bytes) => re.test(bytes.toString('latin1')));
 }
 
 function serverToolAccepted(t: Tool, rules: ProfileRules): boolean {
