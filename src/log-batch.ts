@@ -37,7 +37,13 @@ export class BatchedStderr extends Transport {
   }
 
   override log(info: Record<string | symbol, unknown>, next: () => void): void {
-    const line = `${String(info[MESSAGE])}\n`;
+    this.push(String(info[MESSAGE]));
+    next();
+  }
+
+  /** Queues one formatted line (without its newline). */
+  push(text: string): void {
+    const line = `${text}\n`;
     this.lines.push(line);
     this.waiting += line.length;
     if (this.waiting >= FLUSH_AT) this.flush();
@@ -45,7 +51,6 @@ export class BatchedStderr extends Transport {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
-    next();
   }
 
   /** Writes the waiting lines now. */

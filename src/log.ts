@@ -44,11 +44,29 @@ export function createLogger(opts: { format?: LogFormat; level?: string; silent?
       .join(' ');
     return `${String(timestamp)} ${level} ${String(message)}${fields ? ` ${fields}` : ''}`;
   });
-  return winston.createLogger({
+  const sink = new BatchedStderr();
+  const logger = winston.createLogger({
     level: opts.level ?? (process.env.DEBUG ? 'debug' : 'info'),
     silent: opts.silent ?? false,
     format: format === 'pretty' ? winston.format.combine(winston.format.timestamp(), winston.format.colorize(), pretty) : jsonLine(),
     // Lines go to stderr in batches, one write per event-loop turn (log-batch.ts).
-    transports: [new BatchedStderr()],
+    transports: [sink],
   });
+  if (format === 'json') jsonSinks.set(logger, sink);
+  return logger;
+}
+
+/** The batched stderr transport of each JSON logger createLogger made, for logFlat. */
+const jsonSinks = new WeakMap<Logger, BatchedStderr>();
+
+/**
+ * Logs an entry with flat fields, as `log.log(level, message, fields)` would: for a JSON logger of
+ * createLogger the line is built here and queued on its transport directly (the per-request line skips
+ * winston's stream pipeline, the same text either way); any other logger gets the call itself.
+ */
+export function logFlat(log: Logger, level: string, message: string, fields: Record<string, unknown>): void {
+  const sink = jsonSinks.get(log);
+  const text = sink && !log.silent && log.isLevelEnabled(level) && log.transports.length === 1 && log.transports[0] === sink ? flatJson({ ...fields, level, message, timestamp: new Date().toISOString() }) : undefined;
+  if (text === undefined) log.log(level, message, fields);
+  else sink!.push(text);
 }

@@ -3,6 +3,7 @@
  * prices of the plan the request ran on) and kept on the context for the budgets. Runs once the answer is sent.
  */
 import type { GatewayError } from '../errors.js';
+import { logFlat } from '../log.js';
 import { requestCost } from '../metrics/cost.js';
 import type { Usage } from '../metrics/types.js';
 import type { StreamOutcome } from '../upstream/response-pipe.js';
@@ -70,7 +71,7 @@ function logRequest(services: Services, ctx: RequestContext | undefined, s: Requ
   const t = ctx?.timings;
   const usage = ctx?.usage.usage();
   const level = s.status >= 500 || s.outcome === 'broken' || s.outcome === 'idle' || s.outcome === 'stage_failed' ? 'warn' : 'info';
-  services.log.log(level, `${s.method} ${s.url.split('?', 1)[0]} ${s.status}`, {
+  logFlat(services.log, level, `${s.method} ${s.url.split('?', 1)[0]} ${s.status}`, {
     request_id: s.id,
     route: ctx?.route?.name,
     upstream,
