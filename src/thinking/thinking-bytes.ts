@@ -86,9 +86,25 @@ export class ThinkingBytes implements ThinkingBlockRef {
     return hash('sha256', this.plainTrimmed() ?? this.trimmed(), 'hex');
   }
 
-  /** The text block replacing this one, as byte pieces; undefined when the trimmed text is empty (the block goes). */
+  /**
+   * The text's JSON string content, escapes kept, when trimming cannot change the text: its first and last
+   * characters are printable ASCII written as themselves (no escape ends within the last six bytes).
+   */
+  private untrimmable(): Buffer | undefined {
+    const raw = this.raw;
+    if (!raw || raw.length < 3) return undefined;
+    const literal = (b: number): boolean => b > 0x20 && b < 0x80 && b !== BACKSLASH;
+    if (!literal(raw[1]!) || !literal(raw[raw.length - 2]!)) return undefined;
+    if (raw.subarray(Math.max(1, raw.length - 7), raw.length - 1).includes(BACKSLASH)) return undefined;
+    return raw.subarray(1, raw.length - 1);
+  }
+
+  /**
+   * The text block replacing this one, as byte pieces; undefined when the trimmed text is empty (the block
+   * goes). A text trimming cannot change keeps its bytes (what JSON.stringify writes, for a body it wrote).
+   */
   replacement(): Buffer[] | undefined {
-    const p = this.plainTrimmed();
+    const p = this.plainTrimmed() ?? this.untrimmable();
     if (p) return [TEXT_OPEN, p, TEXT_CLOSE];
     const t = this.trimmed();
     return t ? [Buffer.from(JSON.stringify({ type: 'text', text: THOUGHT_PREFIX + t }))] : undefined;
