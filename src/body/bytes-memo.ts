@@ -1,10 +1,19 @@
 /**
  * Remembers a result computed from a byte string, for bytes clients send again and again (Claude Code sends
- * the same tool definitions with every request of a session): a lookup compares lengths, then bytes
- * (memcmp), and never hashes. Bounded by entries and bytes; the oldest entry goes first.
+ * the same tool definitions and the same history with every request of a session): a lookup finds the
+ * entries of the same length and compares bytes (memcmp); nothing is hashed. The result is computed from the
+ * memo's own copy, so it may keep views of those bytes without holding the request's buffer. Bounded by
+ * entries and bytes; the least recently used entry goes first.
  */
+interface Entry<V> {
+  readonly bytes: Buffer;
+  readonly value: V;
+}
+
 export class BytesMemo<V> {
-  private entries: Array<{ bytes: Buffer; value: V }> = [];
+  private readonly byLength = new Map<number, Array<Entry<V>>>();
+  /** Every entry, least recently used first. */
+  private readonly order = new Set<Entry<V>>();
   private total = 0;
 
   constructor(
@@ -12,19 +21,37 @@ export class BytesMemo<V> {
     private readonly maxBytes = 2 * 1024 * 1024,
   ) {}
 
-  /** The value remembered for exactly these bytes, else `compute(bytes)` (remembered when it fits). */
+  /** The value remembered for exactly these bytes, else `compute` on a copy of them (remembered when it fits). */
   get(bytes: Buffer, compute: (bytes: Buffer) => V): V {
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i]!;
-      if (e.bytes.length === bytes.length && e.bytes.equals(bytes)) return e.value;
+    const same = this.byLength.get(bytes.length);
+    if (same) {
+      for (const e of same) {
+        if (!e.bytes.equals(bytes)) continue;
+        this.order.delete(e);
+        this.order.add(e);
+        return e.value;
+      }
     }
-    const value = compute(bytes);
-    if (bytes.length <= this.maxBytes) {
-      // A copy: the request's buffer must not stay alive with the memo.
-      this.entries.push({ bytes: Buffer.from(bytes), value });
-      this.total += bytes.length;
-      while (this.entries.length > this.maxEntries || this.total > this.maxBytes) this.total -= this.entries.shift()!.bytes.length;
-    }
+    const copy = Buffer.from(bytes);
+    const value = compute(copy);
+    if (copy.length <= this.maxBytes) this.add({ bytes: copy, value });
     return value;
+  }
+
+  private add(e: Entry<V>): void {
+    const same = this.byLength.get(e.bytes.length);
+    if (same) same.push(e);
+    else this.byLength.set(e.bytes.length, [e]);
+    this.order.add(e);
+    this.total += e.bytes.length;
+    while (this.order.size > this.maxEntries || this.total > this.maxBytes) this.drop(this.order.values().next().value!);
+  }
+
+  private drop(e: Entry<V>): void {
+    this.order.delete(e);
+    this.total -= e.bytes.length;
+    const same = this.byLength.get(e.bytes.length)!;
+    if (same.length === 1) this.byLength.delete(e.bytes.length);
+    else same.splice(same.indexOf(e), 1);
   }
 }

@@ -25,6 +25,8 @@ export interface ThinkingBlockRef {
   readonly signature: string | undefined;
   /** The signature's UTF-8 bytes when they are at hand without decoding (the verdict cache takes either). */
   readonly signatureBytes?: Buffer | undefined;
+  /** The verdict cache's key of the signature, kept by a block that is judged again and again. */
+  verdictKey?(store: ThinkingStore): string | undefined;
   /** Hex SHA-256 of the thinking text as it is (the empty string when it is not a string). */
   hashOfText(): string;
   /** Hex SHA-256 of the trimmed text, or undefined when trimming changes nothing. */
@@ -56,6 +58,13 @@ function textRef(thinking: string, signature: string | undefined): ThinkingBlock
   };
 }
 
+/** A block's verdict key; undefined without a signature (such blocks are never cached). */
+function verdictKeyOf(block: ThinkingBlockRef, store: ThinkingStore): string | undefined {
+  if (block.verdictKey) return block.verdictKey(store);
+  const sig = block.signatureBytes ?? block.signature;
+  return sig ? store.verdicts.key(sig) : undefined;
+}
+
 /**
  * The foreign blocks among `blocks`: signed with their own text's hash, or recorded in the store from a
  * non-Anthropic answer. Verdicts are cached by signature; a failed store leaves its blocks as they are.
@@ -63,13 +72,15 @@ function textRef(thinking: string, signature: string | undefined): ThinkingBlock
 export async function foreignBlocks<T extends ThinkingBlockRef>(blocks: readonly T[], store: ThinkingStore): Promise<T[]> {
   const foreign: T[] = [];
   const unknown: T[] = [];
+  const keys = new Map<T, string | undefined>();
   for (const block of blocks) {
-    const sig = block.signatureBytes ?? block.signature;
-    const cached = sig ? store.verdicts.get(sig) : undefined;
+    const key = verdictKeyOf(block, store);
+    keys.set(block, key);
+    const cached = key !== undefined ? store.verdicts.getByKey(key) : undefined;
     if (cached !== undefined) {
       if (cached) foreign.push(block);
     } else if (isSelfHashed(block)) {
-      store.verdicts.set(sig!, true);
+      store.verdicts.setByKey(key!, true);
       foreign.push(block);
     } else {
       unknown.push(block);
@@ -78,8 +89,8 @@ export async function foreignBlocks<T extends ThinkingBlockRef>(blocks: readonly
   const seen = await store.recorded(unknown.map((c) => c.hashOfTrimmed()));
   unknown.forEach((c, i) => {
     if (!seen) return;
-    const sig = c.signatureBytes ?? c.signature;
-    if (sig) store.verdicts.set(sig, seen[i]!);
+    const key = keys.get(c);
+    if (key !== undefined) store.verdicts.setByKey(key, seen[i]!);
     if (seen[i]) foreign.push(c);
   });
   return foreign;

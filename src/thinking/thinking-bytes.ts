@@ -8,6 +8,7 @@
 import { hash } from 'node:crypto';
 import { JsonScanError, skipString, skipValue, skipWs, type ValueSpan } from '../body/json-scan.js';
 import type { ThinkingBlockRef } from './convert.js';
+import type { ThinkingStore } from './thinking-store.js';
 import { THOUGHT_PREFIX } from './convert.js';
 
 const BACKSLASH = 0x5c;
@@ -36,6 +37,16 @@ export class ThinkingBytes implements ThinkingBlockRef {
   ) {
     const inner = rawSignature?.subarray(1, rawSignature.length - 1);
     this.signatureBytes = inner && inner.length > 0 && !inner.includes(BACKSLASH) ? inner : undefined;
+  }
+
+  private key: string | undefined;
+
+  /** The verdict cache's key, computed once (a remembered message's blocks are judged in every request). */
+  verdictKey(store: ThinkingStore): string | undefined {
+    const sig = this.signatureBytes ?? this.signature;
+    if (!sig) return undefined;
+    this.key ??= store.verdicts.key(sig);
+    return this.key;
   }
 
   /** The signature, decoded when first asked for (the verdict cache reads its bytes). */
@@ -241,15 +252,17 @@ export interface ByteEdit {
 
 /**
  * The edits turning the message's `foreign` blocks into text blocks (or removing empty ones, with one
- * separating comma each), as sorted, non-overlapping ranges of the body's bytes. A message left without
+ * separating comma each), as sorted, non-overlapping ranges of the body's bytes (`offset` is added to the
+ * found spans: where the bytes they index start in the body). A message left without
  * blocks gets one text block saying so.
  */
-export function conversionEdits(found: MessageThinking, foreign: ReadonlySet<ThinkingBytes>): ByteEdit[] {
+export function conversionEdits(found: MessageThinking, foreign: ReadonlySet<ThinkingBytes>, offset = 0): ByteEdit[] {
   const { elements } = found;
   const replaced = new Map<number, Buffer[] | undefined>();
   for (const [block, index] of found.blocks) if (foreign.has(block)) replaced.set(index, block.replacement());
+  const edit = (start: number, end: number, bytes: Buffer[]): ByteEdit => ({ start: start + offset, end: end + offset, bytes });
   if (elements.every((_, i) => replaced.has(i) && replaced.get(i) === undefined)) {
-    return [{ start: found.content.start, end: found.content.end, bytes: [EMPTIED] }];
+    return [edit(found.content.start, found.content.end, [EMPTIED])];
   }
   const edits: ByteEdit[] = [];
   let keptBefore = false;
@@ -260,12 +273,12 @@ export function conversionEdits(found: MessageThinking, foreign: ReadonlySet<Thi
     }
     const bytes = replaced.get(i);
     if (bytes) {
-      edits.push({ start: el.start, end: el.end, bytes });
+      edits.push(edit(el.start, el.end, bytes));
       keptBefore = true;
     } else if (keptBefore) {
-      edits.push({ start: elements[i - 1]!.end, end: el.end, bytes: [] }); // the comma before it, and the block
+      edits.push(edit(elements[i - 1]!.end, el.end, [])); // the comma before it, and the block
     } else {
-      edits.push({ start: el.start, end: elements[i + 1]!.start, bytes: [] }); // the block, and the comma after it
+      edits.push(edit(el.start, elements[i + 1]!.start, [])); // the block, and the comma after it
     }
   });
   return edits;

@@ -35,6 +35,10 @@ export class ThinkingStore {
   readonly verdicts = {
     get: (signature: string | Buffer): boolean | undefined => this.verdictCache.get(verdictKey(signature, false)),
     set: (signature: string | Buffer, foreign: boolean): void => this.verdictCache.set(verdictKey(signature, true), foreign),
+    /** The same cache by a key from `key` (a block seen in many requests keeps its key). */
+    getByKey: (key: string): boolean | undefined => this.verdictCache.get(key),
+    setByKey: (key: string, foreign: boolean): void => this.verdictCache.set(key, foreign),
+    key: (signature: string | Buffer): string => verdictKey(signature, true),
   };
 
   constructor(

@@ -15,10 +15,10 @@ describe('BytesMemo', () => {
     assert.equal(calls, 2);
   });
 
-  it('keeps its own copy: changing the caller buffer later changes nothing', () => {
+  it('computes from its own copy: changing the caller buffer later changes nothing', () => {
     const memo = new BytesMemo<number>();
     const buf = Buffer.from('abc');
-    memo.get(buf, () => 1);
+    memo.get(buf, (copy) => (assert.notEqual(copy, buf), 1));
     buf.write('xyz');
     assert.equal(memo.get(Buffer.from('abc'), () => 2), 1);
     assert.equal(memo.get(Buffer.from('xyz'), () => 3), 3);
@@ -35,10 +35,14 @@ describe('BytesMemo', () => {
     memo.get(Buffer.from('cccc'), count);
     memo.get(Buffer.from('bbbb'), count);
     assert.equal(calls, 3, 'the two newest are remembered');
-    memo.get(Buffer.from('aaaa'), count);
+    memo.get(Buffer.from('aaaa'), count); // 'cccc' was used least recently: it goes
     assert.equal(calls, 4, 'the oldest was dropped');
+    memo.get(Buffer.from('bbbb'), count);
+    assert.equal(calls, 4, 'a hit counts as a use');
+    memo.get(Buffer.from('cccc'), count);
+    assert.equal(calls, 5);
     memo.get(Buffer.from('0123456789ab'), count);
     memo.get(Buffer.from('0123456789ab'), count);
-    assert.equal(calls, 6, 'bytes larger than the bound are computed each time');
+    assert.equal(calls, 7, 'bytes larger than the bound are computed each time');
   });
 });

@@ -119,6 +119,33 @@ describe('thinking conversion in the bytes', () => {
     );
   });
 
+  it('judges a message it has seen before by the store of the request at hand, and sees a message changed by one byte', async () => {
+    const thought = 'a thought from elsewhere';
+    const raw = Buffer.from(
+      JSON.stringify({
+        model: 'claude-opus-4-8',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: [{ type: 'thinking', thinking: thought, signature: `Eq${'C'.repeat(300)}` }, { type: 'text', text: 'ok' }] },
+          { role: 'user', content: 'next' },
+        ],
+      }),
+    );
+    const convert = async (bytes: Buffer, recorded: string[]): Promise<{ n: number; out: string }> => {
+      const [, store] = await storesRecording(recorded);
+      const body = new RequestBody(bytes);
+      return { n: await convertBodyThinking(body, store), out: body.outgoing().toString('utf8') };
+    };
+    assert.equal((await convert(raw, [])).n, 0, 'nothing recorded: an Anthropic block');
+    const second = await convert(raw, [sha(thought)]);
+    assert.equal(second.n, 1, 'the same bytes again, now recorded as foreign: converted');
+    assert.ok(second.out.includes(`"text":"previous assistant thought process: ${thought}"`));
+    const changed = Buffer.from(raw.toString('utf8').replace(thought, 'a thought from elsewherE'));
+    const third = await convert(changed, [sha(thought)]);
+    assert.equal(third.n, 0, 'one byte changed: another text, not recorded');
+    assert.equal(third.out, changed.toString('utf8'));
+  });
+
   it('keeps other formatting as sent and gives the same JSON as the parsed conversion', async () => {
     await fc.assert(
       fc.asyncProperty(bodies, fc.constantFrom(1, 2, '\t'), async (g, indent) => {

@@ -1,4 +1,4 @@
-/** logFlat: the per-request line, built without winston's pipeline, is the line winston would write. */
+/** The logger: logFlat, the per-request line built without winston's pipeline, is the line winston would write. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLogger, logFlat } from '../../src/log.js';
