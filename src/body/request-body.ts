@@ -8,6 +8,7 @@ import type { Message, MessagesBody } from '../pipeline/messages.js';
 import { replaceAt, type TextLocation } from '../pipeline/user-text.js';
 import { memberBounds, rebuildFields, REMOVE_FIELD } from './field-splice.js';
 import { scanTopLevel, type TopLevelIndex, type ValueSpan } from './json-scan.js';
+import { factsOf } from './message-facts.js';
 
 export { REMOVE_FIELD };
 
@@ -23,9 +24,6 @@ export class RequestBody {
   private readonly small = new Map<string, unknown>();
   /** Messages parsed alone, by index. */
   private readonly single = new Map<number, Message | undefined>();
-  /** Needle offsets found by messagesHolding, valid for the bytes in `hitsBytes`. */
-  private readonly hits = new Map<string, number[]>();
-  private hitsBytes: Buffer | undefined;
 
   /** `index` is the scan already made while validating the body. */
   constructor(raw: Buffer, index?: TopLevelIndex) {
@@ -73,46 +71,19 @@ export class RequestBody {
   }
 
   /**
-   * Indexes, in order, of the messages whose bytes contain one of the needles. Needles sharing a prefix of two
-   * or more bytes are found with one search for the prefix, and each search's hits are kept until the bytes
-   * change, so transforms looking for overlapping words pay for one pass over the messages.
+   * Indexes, in order, of the messages whose bytes contain one of the needles. What each message holds is
+   * remembered with its bytes (message-facts.ts), so the history a client sends again is not searched again.
    */
   messagesHolding(needles: readonly Buffer[]): number[] {
-    const all = this.top().keys.get('messages');
-    if (!all || this.messageSpans().length === 0 || needles.length === 0) return [];
-    const prefix = commonPrefix(needles);
-    const found = new Set<number>();
-    if (prefix.length >= 2) {
-      for (const at of this.hitsOf(prefix, all)) if (needles.some((n) => this.bytesAt(at, n))) found.add(this.messageAt(at));
-    } else {
-      for (const needle of needles) for (const at of this.hitsOf(needle, all)) found.add(this.messageAt(at));
-    }
-    return [...found].sort((a, b) => a - b);
+    if (needles.length === 0) return [];
+    const out: number[] = [];
+    this.messageSpans().forEach((span, i) => {
+      const facts = factsOf(this.bytesOf(span));
+      if (needles.some((n) => facts.holds(n))) out.push(i);
+    });
+    return out;
   }
 
-  /** Offsets in the body of `needle` within the messages, remembered until the bytes change. */
-  private hitsOf(needle: Buffer, all: ValueSpan): number[] {
-    if (this.hitsBytes !== this.bytes) {
-      this.hits.clear();
-      this.hitsBytes = this.bytes;
-    }
-    const key = needle.toString('latin1');
-    let hits = this.hits.get(key);
-    if (!hits) {
-      hits = [];
-      const bytes = this.bytesOf(all);
-      for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + 1)) hits.push(all.start + i);
-      this.hits.set(key, hits);
-    }
-    return hits;
-  }
-
-  private bytesAt(at: number, needle: Buffer): boolean {
-    const b = this.bytes;
-    if (at + needle.length > b.length) return false;
-    for (let i = 0; i < needle.length; i++) if (b[at + i] !== needle[i]) return false;
-    return true;
-  }
 
   /** The bytes of a span of the current body. */
   bytesOf(span: ValueSpan): Buffer {
@@ -438,18 +409,6 @@ export class RequestBody {
     }
     return this.bytes;
   }
-}
-
-/** The longest prefix all needles share. */
-function commonPrefix(needles: readonly Buffer[]): Buffer {
-  const first = needles[0]!;
-  let n = first.length;
-  for (const other of needles) {
-    let k = 0;
-    while (k < n && k < other.length && other[k] === first[k]) k++;
-    n = k;
-  }
-  return first.subarray(0, n);
 }
 
 /** Consecutive messages `first..last` replaced by one new message. */

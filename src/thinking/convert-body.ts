@@ -4,7 +4,7 @@
  * bytes are seen, blocks are judged by their signature (verdicts are cached, so known Anthropic signatures
  * cost a lookup), and each foreign block is replaced in the bytes, all edits in one copy of the body.
  */
-import { BytesMemo } from '../body/bytes-memo.js';
+import { factsOf } from '../body/message-facts.js';
 import type { RequestBody } from '../body/request-body.js';
 import { convertMessages, foreignBlocks } from './convert.js';
 import { conversionEdits, findThinking, type ByteEdit, type MessageThinking } from './thinking-bytes.js';
@@ -12,25 +12,21 @@ import type { ThinkingStore } from './thinking-store.js';
 
 const THINKING = Buffer.from('"thinking"');
 
-/**
- * The thinking blocks of messages seen before, by their exact bytes (spans relative to the message): a
- * session sends its whole history with every request, so each assistant message is walked once, and its
- * blocks keep their verdict keys. Holds copies of at most 4096 messages and 8 MB.
- */
-const seenMessages = new BytesMemo<MessageThinking | undefined>(4096, 8 * 1024 * 1024);
+/** The message facts (message-facts.ts) kind: the message's thinking blocks, spans relative to its first byte. */
+const THINKING_BLOCKS = Symbol('thinking blocks');
 
-/** A message's thinking blocks, with spans relative to its first byte (see findThinking). */
+/** A message's thinking blocks, found once per distinct message bytes (their verdict keys are kept with them). */
 function thinkingOf(message: Buffer): MessageThinking | undefined {
-  return seenMessages.get(message, (copy) => findThinking(copy, { start: 0, end: copy.length }));
+  const facts = factsOf(message);
+  if (!facts.holds(THINKING)) return undefined;
+  return facts.derive(THINKING_BLOCKS, (bytes) => findThinking(bytes, { start: 0, end: bytes.length }));
 }
 
 /** Converts foreign thinking blocks of an unparsed body in its bytes; returns the number of blocks converted or removed. */
 export async function convertBodyThinking(body: RequestBody, store: ThinkingStore): Promise<number> {
   const picked: Array<{ found: MessageThinking; at: number }> = [];
   for (const span of body.messageSpans()) {
-    const bytes = body.bytesOf(span);
-    if (!bytes.includes(THINKING)) continue;
-    const found = thinkingOf(bytes);
+    const found = thinkingOf(body.bytesOf(span));
     if (found) picked.push({ found, at: span.start });
   }
   if (picked.length === 0) return 0;
