@@ -8,7 +8,8 @@ import { BytesMemo } from './bytes-memo.js';
 
 /** One message's bytes and what was found in them. Shared by every request that sends these bytes. */
 export class MessageFacts {
-  private readonly holding = new Map<string, boolean>();
+  /** By needle: needles are compiled once with their transform, so the same Buffer comes every request. */
+  private readonly holding = new Map<Buffer, boolean>();
   private readonly derived = new Map<symbol, unknown>();
 
   /** `bytes` is the memo's own copy of the message. */
@@ -16,9 +17,11 @@ export class MessageFacts {
 
   /** Whether the bytes contain `needle`. */
   holds(needle: Buffer): boolean {
-    const key = needle.toString('latin1');
-    let found = this.holding.get(key);
-    if (found === undefined) this.holding.set(key, (found = this.bytes.includes(needle)));
+    let found = this.holding.get(needle);
+    if (found === undefined) {
+      if (this.holding.size >= 64) this.holding.clear(); // needles of earlier plans, after reloads
+      this.holding.set(needle, (found = this.bytes.includes(needle)));
+    }
     return found;
   }
 

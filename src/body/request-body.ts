@@ -8,7 +8,7 @@ import type { Message, MessagesBody } from '../pipeline/messages.js';
 import { replaceAt, type TextLocation } from '../pipeline/user-text.js';
 import { memberBounds, rebuildFields, REMOVE_FIELD } from './field-splice.js';
 import { scanTopLevel, type TopLevelIndex, type ValueSpan } from './json-scan.js';
-import { factsOf } from './message-facts.js';
+import { factsOf, type MessageFacts } from './message-facts.js';
 
 export { REMOVE_FIELD };
 
@@ -24,6 +24,9 @@ export class RequestBody {
   private readonly small = new Map<string, unknown>();
   /** Messages parsed alone, by index. */
   private readonly single = new Map<number, Message | undefined>();
+  /** Facts of the messages, by index, valid for the bytes in `factsBytes`. */
+  private facts: MessageFacts[] = [];
+  private factsBytes: Buffer | undefined;
 
   /** `index` is the scan already made while validating the body. */
   constructor(raw: Buffer, index?: TopLevelIndex) {
@@ -77,11 +80,23 @@ export class RequestBody {
   messagesHolding(needles: readonly Buffer[]): number[] {
     if (needles.length === 0) return [];
     const out: number[] = [];
-    this.messageSpans().forEach((span, i) => {
-      const facts = factsOf(this.bytesOf(span));
+    const count = this.messageSpans().length;
+    for (let i = 0; i < count; i++) {
+      const facts = this.messageFacts(i)!;
       if (needles.some((n) => facts.holds(n))) out.push(i);
-    });
+    }
     return out;
+  }
+
+  /** What message `i`'s bytes hold (message-facts.ts), looked up once per request while the bytes stay; undefined once parsed. */
+  messageFacts(i: number): MessageFacts | undefined {
+    const span = this.parsed ? undefined : this.messageSpans()[i];
+    if (!span) return undefined;
+    if (this.factsBytes !== this.bytes) {
+      this.facts = [];
+      this.factsBytes = this.bytes;
+    }
+    return (this.facts[i] ??= factsOf(this.bytesOf(span)));
   }
 
 

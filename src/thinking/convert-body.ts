@@ -4,7 +4,7 @@
  * bytes are seen, blocks are judged by their signature (verdicts are cached, so known Anthropic signatures
  * cost a lookup), and each foreign block is replaced in the bytes, all edits in one copy of the body.
  */
-import { factsOf } from '../body/message-facts.js';
+import type { MessageFacts } from '../body/message-facts.js';
 import type { RequestBody } from '../body/request-body.js';
 import { convertMessages, foreignBlocks } from './convert.js';
 import { conversionEdits, findThinking, type ByteEdit, type MessageThinking } from './thinking-bytes.js';
@@ -16,8 +16,7 @@ const THINKING = Buffer.from('"thinking"');
 const THINKING_BLOCKS = Symbol('thinking blocks');
 
 /** A message's thinking blocks, found once per distinct message bytes (their verdict keys are kept with them). */
-function thinkingOf(message: Buffer): MessageThinking | undefined {
-  const facts = factsOf(message);
+function thinkingOf(facts: MessageFacts): MessageThinking | undefined {
   if (!facts.holds(THINKING)) return undefined;
   return facts.derive(THINKING_BLOCKS, (bytes) => findThinking(bytes, { start: 0, end: bytes.length }));
 }
@@ -25,10 +24,10 @@ function thinkingOf(message: Buffer): MessageThinking | undefined {
 /** Converts foreign thinking blocks of an unparsed body in its bytes; returns the number of blocks converted or removed. */
 export async function convertBodyThinking(body: RequestBody, store: ThinkingStore): Promise<number> {
   const picked: Array<{ found: MessageThinking; at: number }> = [];
-  for (const span of body.messageSpans()) {
-    const found = thinkingOf(body.bytesOf(span));
+  body.messageSpans().forEach((span, i) => {
+    const found = thinkingOf(body.messageFacts(i)!);
     if (found) picked.push({ found, at: span.start });
-  }
+  });
   if (picked.length === 0) return 0;
   const foreign = new Set(await foreignBlocks(picked.flatMap((p) => [...p.found.blocks.keys()]), store));
   if (foreign.size === 0) return 0;
