@@ -169,7 +169,8 @@ class EventPipe {
 
   /** Ends the stream with the catalogue's error `code`. */
   private cut(outcome: StreamOutcome, code: GatewayErrorCode, message: string, last = ''): void {
-    this.finish(outcome, new GatewayError(code, message), last);
+    // The upstream's end after message_stop comes here too: no error (and its stack) is built then.
+    if (!this.finished) this.finish(outcome, new GatewayError(code, message), last);
   }
 
   private finish(outcome: StreamOutcome, err?: GatewayError, last = '', errorSent = false): void {
