@@ -73,9 +73,21 @@ function proxyTarget(href: string): ProxyTarget {
   return t;
 }
 
-/** A body source http-proxy can pipe without creating a stream per request. */
+/**
+ * A body source http-proxy can pipe without creating a stream per request. It lets go of the bytes once they
+ * are handed to the upstream request: http-proxy keeps its options, and so this source, for as long as the
+ * answer streams, and a stream must not keep its request body alive.
+ */
 function bodySource(body: Buffer): Stream {
-  return { pipe: <T extends NodeJS.WritableStream>(dest: T): T => (dest.end(body), dest) } as unknown as Stream;
+  let bytes: Buffer | undefined = body;
+  const pipe = <T extends NodeJS.WritableStream>(dest: T): T => {
+    const b = bytes;
+    bytes = undefined;
+    if (b) dest.end(b);
+    else dest.end();
+    return dest;
+  };
+  return { pipe } as unknown as Stream;
 }
 
 /** The bytes to send; a body too deep to re-serialise is the client's error, not the gateway's. */
@@ -119,10 +131,19 @@ function attemptSettler(res: ServerResponse, resolve: (a: Attempt<IncomingMessag
   return { settle, fail, timers, bind: (r) => (proxyReq = r) };
 }
 
-/** Sends one attempt to one upstream; resolves with its response head or its failure. */
-function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingMessage, res: ServerResponse): Promise<Attempt<IncomingMessage>> {
+/**
+ * The target and body source of one attempt, with `req.headers` set for it. Made apart from `attempt` so the
+ * bytes stay out of the closures of the attempt, which live as long as its answer streams.
+ */
+function prepare(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingMessage): { source: Stream; target: string; ignorePath: boolean } {
   const { body, target, ignorePath } = outgoingRequest(ctx, upstream, () => outgoingBody(ctx));
   req.headers = headersFor(ctx, upstream, body.length);
+  return { source: bodySource(body), target, ignorePath };
+}
+
+/** Sends one attempt to one upstream; resolves with its response head or its failure. */
+function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingMessage, res: ServerResponse): Promise<Attempt<IncomingMessage>> {
+  const { source, target, ignorePath } = prepare(ctx, upstream, req);
   const { name, timeouts } = upstream;
   return new Promise<Attempt<IncomingMessage>>((resolve) => {
     const a = attemptSettler(res, resolve);
@@ -135,7 +156,7 @@ function attempt(ctx: RequestContext, upstream: CompiledUpstream, req: IncomingM
       else r.once('socket', (socket: Socket) => watchSocket(socket, timeouts.connectMs, connectTimeout, a.timers));
     };
     a.timers.push(setTimeout(() => a.fail('first_byte_timeout', new GatewayError('upstream_timeout', `upstream "${name}" sent no response within ${timeouts.firstByteMs / 1000}s`)), timeouts.firstByteMs));
-    const options: AttemptOptions = { target: proxyTarget(target), ignorePath, buffer: bodySource(body), agent: upstream.agent, onProxyReq };
+    const options: AttemptOptions = { target: proxyTarget(target), ignorePath, buffer: source, agent: upstream.agent, onProxyReq };
     proxy.web(req, res, options, (err: NodeJS.ErrnoException) => {
       const kind: UpstreamErrorKind = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'reset' : 'connect';
       a.fail(kind, new GatewayError('upstream_unreachable', `upstream "${name}" is unreachable (${err.code ?? 'error'})`));
