@@ -3,7 +3,7 @@
  * run) at its place in the rule file. Evaluations run in the JSONata sandbox (a worker thread), bounded in
  * time, depth and sequence length; one stopped by a limit fails its request and is counted.
  */
-import jsonata from 'jsonata';
+import { createRequire } from 'node:module';
 import { parseDuration } from '../config/duration.js';
 import type { DocPath } from '../config/source.js';
 import { GatewayError } from '../errors.js';
@@ -12,6 +12,16 @@ import type { CompileContext } from '../plan/compile-context.js';
 import { linearFor } from './jsonata-regex.js';
 import { jsonataSandbox, type JsonataAbortReason } from './jsonata-sandbox.js';
 import { scheduleTrial } from './trial.js';
+
+/**
+ * The JSONata parser, loaded on the first expression: most rule files have none, and `serve` then does not
+ * carry the library (its evaluation runs in the sandbox worker, which loads its own copy).
+ */
+let parser: typeof import('jsonata') | undefined;
+function jsonata(source: string): ReturnType<typeof import('jsonata')> {
+  parser ??= createRequire(import.meta.url)('jsonata') as typeof import('jsonata');
+  return parser(source);
+}
 
 export type { JsonataAbortReason } from './jsonata-sandbox.js';
 
