@@ -8,7 +8,6 @@ import { knownLabels } from '../metrics/known-labels.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { RequestContext, Services } from '../pipeline/context.js';
 import type { Plan } from '../plan/types.js';
-import type { IdleCollector } from './idle-collect.js';
 import type { Runtime } from './runtime.js';
 
 /** The outcome of the last configuration reload, for /ui. */
@@ -36,8 +35,6 @@ export class Gateway {
     runtime: Runtime,
     readonly metrics: Metrics,
     readonly version: string,
-    /** Collects garbage once requests stop (`mmexec serve`); absent in tests and embedders. */
-    readonly idle?: IdleCollector,
   ) {
     this.current = runtime;
     this.ledger = new SessionLedger(runtime.services.store, runtime.services.stateErrors, () => this.plan.state.ledgerTtlSeconds);
@@ -78,7 +75,6 @@ export class Gateway {
 
   /** Retires the current runtime (at shutdown): its agents close once its requests end. */
   close(): void {
-    this.idle?.stop();
     this.current.retire();
   }
 }

@@ -50,12 +50,10 @@ function serveIo(gw: Gateway, req: IncomingMessage, res: ServerResponse, target:
 export async function handleRequest(gw: Gateway, req: IncomingMessage, res: ServerResponse, target: RequestTarget | GatewayError): Promise<void> {
   const runtime = gw.enter();
   gw.inflight.set(res, undefined);
-  gw.idle?.started();
   try {
     await runRequest(runtime, serveIo(gw, req, res, target));
   } finally {
     gw.inflight.delete(res);
     runtime.leave();
-    gw.idle?.ended(gw.inflight.size);
   }
 }

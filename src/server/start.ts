@@ -13,7 +13,6 @@ import { VERSION } from '../version.js';
 import { createHandler } from './app.js';
 import { answerClientErrors } from './client-error.js';
 import { Gateway } from './gateway.js';
-import type { IdleCollector } from './idle-collect.js';
 import { buildPlan, checkPlan, Runtime } from './runtime.js';
 
 /** How to start a gateway. */
@@ -31,8 +30,6 @@ export interface StartOptions {
   /** No log output (tests). */
   silent?: boolean;
   logger?: Logger;
-  /** Collects garbage once requests stop (`mmexec serve` passes IdleCollector.forServe()). */
-  idleCollector?: IdleCollector;
 }
 
 /** A running gateway. */
@@ -60,7 +57,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const store = new ObservedStore(await createStore(plan.state, log, stateErrors), stateErrors);
   const thinking = new ThinkingStore(store, plan.state.thinkingTtlSeconds, (op, err) => stateErrors.failed(op, err));
   const lasting = { store, stateErrors, thinking, log, instanceId: randomBytes(8).toString('hex'), env };
-  const gateway = (gatewayRef = new Gateway(new Runtime(plan, { ...lasting, recorder: metrics.recorder }), metrics, VERSION, opts.idleCollector));
+  const gateway = (gatewayRef = new Gateway(new Runtime(plan, { ...lasting, recorder: metrics.recorder }), metrics, VERSION));
   const server = await listen(gateway, opts.port ?? plan.server.port, host, () => store.close());
   const addr = server.address() as AddressInfo;
   const close = async (): Promise<void> => {

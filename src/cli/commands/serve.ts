@@ -1,7 +1,6 @@
 /** `mmexec serve`: run the gateway until SIGTERM/SIGINT; SIGHUP reloads the rule file. */
 import { parsePort } from '../../config/port.js';
 import type { LogFormat } from '../../log.js';
-import { IdleCollector } from '../../server/idle-collect.js';
 import { installSignals } from '../../server/lifecycle.js';
 import { startGateway } from '../../server/start.js';
 import { VERSION } from '../../version.js';
@@ -20,7 +19,6 @@ async function run(args: CommandArgs): Promise<number> {
     port: port !== undefined ? parsePort(port) : undefined,
     logFormat: args.string('log-format') as LogFormat | undefined,
     logLevel: args.string('log-level'),
-    idleCollector: IdleCollector.forServe(),
   });
   installSignals(running, configPath);
   // Logged only once the signal handlers are in place, so a supervisor may stop the gateway right away.
