@@ -60,19 +60,6 @@ export class RequestBody {
     return this.top().elements ?? [];
   }
 
-  /** Index of the message whose span holds byte `offset` of the body (the scan's spans are sorted). */
-  messageAt(offset: number): number {
-    const spans = this.messageSpans();
-    let lo = 0;
-    let hi = spans.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (spans[mid]!.start <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
   /**
    * Indexes, in order, of the messages whose bytes contain one of the needles. What each message holds is
    * remembered with its bytes (message-facts.ts), so the history a client sends again is not searched again.

@@ -65,37 +65,37 @@ class MessageView {
   }
 
   /**
-   * Indexes of the messages holding a `"type": "…"` value in `denied`, found in one pass over the bytes and
-   * compared as bytes (most values, such as text or tool_use, are told apart by their length alone).
+   * Indexes of the messages holding a `"type": "…"` value in `denied`. The type values of a message are
+   * found by one search over its bytes the first time those bytes are seen (message-facts.ts).
    */
   withTypes(denied: ReadonlySet<string>): number[] {
     if (denied.size === 0) return [];
-    const byLength = new Map<number, Buffer[]>();
-    for (const t of denied) byLength.set(t.length, [...(byLength.get(t.length) ?? []), Buffer.from(t, 'latin1')]);
-    return this.hits((m, base, out) => {
-      for (let i = m.indexOf(TYPE_KEY); i >= 0; i = m.indexOf(TYPE_KEY, i + TYPE_KEY.length)) {
-        let start = i + TYPE_KEY.length;
-        while (m[start] === 0x20) start++;
-        if (m[start] !== 0x22) continue;
-        start++;
-        const end = m.indexOf(0x22, start);
-        if (end < 0) break;
-        const candidates = byLength.get(end - start);
-        if (candidates?.some((c) => m.compare(c, 0, c.length, start, end) === 0)) out.push(base + i);
-      }
-    });
+    if (!this.body.span('messages')) return [...Array(this.count).keys()]; // parsed: every message is a candidate
+    const out: number[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const types = this.body.messageFacts(i)?.derive(BLOCK_TYPES, typeValues);
+      if (types && [...denied].some((t) => types.has(t))) out.push(i);
+    }
+    return out;
   }
+}
 
-  /** Runs a byte search over the messages and maps the offsets it finds to message indexes. */
-  private hits(search: (messages: Buffer, base: number, out: number[]) => void): number[] {
-    if (this.count === 0) return [];
-    const span = this.body.span('messages');
-    if (!span) return [...Array(this.count).keys()]; // parsed: no bytes to search, every message is a candidate
-    const offsets: number[] = [];
-    search(this.body.bytesOf(span), span.start, offsets);
-    const found = new Set(offsets.map((at) => this.body.messageAt(at)));
-    return [...found].sort((a, b) => a - b);
+/** The message facts kind: the `"type"` string values in a message's bytes. */
+const BLOCK_TYPES = Symbol('block types');
+
+/** Every `"type": "…"` string value in `m` (read as latin1: the values compared are ASCII names). */
+function typeValues(m: Buffer): ReadonlySet<string> {
+  const found = new Set<string>();
+  for (let i = m.indexOf(TYPE_KEY); i >= 0; i = m.indexOf(TYPE_KEY, i + TYPE_KEY.length)) {
+    let start = i + TYPE_KEY.length;
+    while (m[start] === 0x20) start++;
+    if (m[start] !== 0x22) continue;
+    start++;
+    const end = m.indexOf(0x22, start);
+    if (end < 0) break;
+    found.add(m.toString('latin1', start, end));
   }
+  return found;
 }
 
 /** What shaping the messages changed, for explain. */
