@@ -23,8 +23,6 @@ interface Candidate extends ThinkingBlockRef {
  */
 export interface ThinkingBlockRef {
   readonly signature: string | undefined;
-  /** The signature's UTF-8 bytes when they are at hand without decoding (the verdict cache takes either). */
-  readonly signatureBytes?: Buffer | undefined;
   /** The verdict cache's key of the signature, kept by a block that is judged again and again. */
   verdictKey?(store: ThinkingStore): string | undefined;
   /** Hex SHA-256 of the thinking text as it is (the empty string when it is not a string). */
@@ -61,8 +59,7 @@ function textRef(thinking: string, signature: string | undefined): ThinkingBlock
 /** A block's verdict key; undefined without a signature (such blocks are never cached). */
 function verdictKeyOf(block: ThinkingBlockRef, store: ThinkingStore): string | undefined {
   if (block.verdictKey) return block.verdictKey(store);
-  const sig = block.signatureBytes ?? block.signature;
-  return sig ? store.verdicts.key(sig) : undefined;
+  return block.signature ? store.verdicts.key(block.signature) : undefined;
 }
 
 /**
