@@ -86,7 +86,6 @@ export class RequestBody {
     return (this.facts[i] ??= factsOf(this.bytesOf(span)));
   }
 
-
   /** The bytes of a span of the current body. */
   bytesOf(span: ValueSpan): Buffer {
     return this.bytes.subarray(span.start, span.end);

@@ -16,29 +16,25 @@ type Tool = Record<string, unknown> & { name?: unknown; type?: unknown };
 /** A server tool's type carries a date (`web_search_20250305`); a client tool has none or `custom`. */
 const isServerTool = (t: Tool): boolean => typeof t.type === 'string' && t.type !== 'custom';
 
-const lookCache = new WeakMap<ProfileRules, RegExp | undefined>();
-/** Per rules: the verdict of needsLook by the tools' bytes (a session sends the same tools every time). */
-const verdicts = new WeakMap<ProfileRules, BytesMemo<boolean>>();
+/** Per rules: the search for tools that may need a change, and its verdicts by the tools' bytes (a session sends the same tools every time). */
+const looks = new WeakMap<ProfileRules, { re: RegExp; verdicts: BytesMemo<boolean> } | undefined>();
 
 /** One pattern for the keys the rules do not take and (unless all are run) a dated server tool type. */
-function lookFor(rules: ProfileRules): RegExp | undefined {
-  if (lookCache.has(rules)) return lookCache.get(rules);
+function lookFor(rules: ProfileRules): { re: RegExp; verdicts: BytesMemo<boolean> } | undefined {
+  if (looks.has(rules)) return looks.get(rules);
   const keys = rules.toolKeys === 'all' ? [] : EXTRA_TOOL_KEYS.filter((k) => !(rules.toolKeys as readonly string[]).includes(k));
   const parts = [...keys.map((k) => `"${k}"`), ...(rules.serverTools === 'all' ? [] : ['_\\d{8}"'])];
-  const re = parts.length > 0 ? new RegExp(parts.join('|')) : undefined;
-  lookCache.set(rules, re);
-  return re;
+  const look = parts.length > 0 ? { re: new RegExp(parts.join('|')), verdicts: new BytesMemo<boolean>() } : undefined;
+  looks.set(rules, look);
+  return look;
 }
 
 /** Whether the tools may need a change: one regular-expression pass over their bytes (remembered), no parse. */
 function needsLook(body: FieldAccess, rules: ProfileRules): boolean {
   const span = body.span('tools');
   if (!span) return body.field('tools') !== undefined; // parsed (no bytes to search), or no tools
-  const re = lookFor(rules);
-  if (re === undefined) return false;
-  let memo = verdicts.get(rules);
-  if (!memo) verdicts.set(rules, (memo = new BytesMemo()));
-  return memo.get(body.bytesOf(span), (bytes) => re.test(bytes.toString('latin1')));
+  const look = lookFor(rules);
+  return look !== undefined && look.verdicts.get(body.bytesOf(span), (bytes) => look.re.test(bytes.toString('latin1')));
 }
 
 function serverToolAccepted(t: Tool, rules: ProfileRules): boolean {
